@@ -1,0 +1,52 @@
+"""`akhbar validate [PATH ...]`: check records against the schemas, corpus rules and Arabic text rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from akhbar.errors import UsageError
+from akhbar.paths import find_project
+from akhbar.validate import validate_paths
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "validate", help="validate the corpus (default) or the given files/folders"
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
+    parser.add_argument(
+        "--max-findings",
+        type=int,
+        default=1000,
+        help="print at most this many findings (the summary counts all)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    project = find_project()
+    if not args.paths and not project.corpus.is_dir():
+        raise UsageError(f"no corpus/ folder at {project.root}")
+    report = validate_paths(args.paths or None, project=project, jobs=args.jobs)
+    if args.format == "json":
+        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        findings = sorted(report.findings)
+        for finding in findings[: args.max_findings]:
+            print(finding.format())
+        if len(findings) > args.max_findings:
+            print(f"... and {len(findings) - args.max_findings} more findings")
+        for note in report.notes:
+            print(f"note: {note}")
+        by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(report.by_rule().items()))
+        print(report.summary() + (f" [{by_rule}]" if by_rule else ""))
+    return report.exit_code

@@ -1,0 +1,79 @@
+"""The corpus on disk: articles, stance targets and annotation layers, stored apart and joined by ids.
+
+corpus/articles/<source>.jsonl            one article per line, sorted by id
+corpus/targets/<name>.jsonl               stance targets (claims) attached to articles
+corpus/annotations/<layer>/<name>.jsonl   one annotation record per annotator per task
+corpus/splits/<name>.jsonl                the split of every released article, kept across releases
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from akhbar import jsonl
+from akhbar.paths import Project
+
+Kind = Literal["article", "target", "annotation", "split"]
+LAYERS = ("entities", "stance")
+
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u0640]")
+_SPACE = re.compile(r"\s+")
+
+
+def text_sha256(text: str) -> str:
+    """The hash that ties an annotation to the exact article text it was made on."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def dedup_key(text: str) -> str:
+    """Exact-duplicate key: NFC, invisible controls and tatweel removed, whitespace runs folded, trimmed."""
+    folded = _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def kind_of(path: Path) -> Kind | None:
+    """What a corpus file holds, from the folder it is in."""
+    parts = path.parts
+    if "annotations" in parts:
+        return "annotation"
+    if "splits" in parts:
+        return "split"
+    if "targets" in parts:
+        return "target"
+    if "articles" in parts:
+        return "article"
+    return None
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """All JSON Lines files of a corpus folder, in a stable order."""
+    return sorted(
+        path
+        for path in root.rglob("*.jsonl")
+        if not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def iter_articles(project: Project) -> Iterator[dict[str, Any]]:
+    for path in corpus_files(project.articles):
+        for _, record in jsonl.read(path):
+            yield record
+
+
+def iter_targets(project: Project) -> Iterator[dict[str, Any]]:
+    for path in corpus_files(project.targets):
+        for _, record in jsonl.read(path):
+            yield record
+
+
+def iter_annotations(project: Project, layer: str | None = None) -> Iterator[dict[str, Any]]:
+    folder = project.annotations / layer if layer else project.annotations
+    if folder.is_dir():
+        for path in corpus_files(folder):
+            for _, record in jsonl.read(path):
+                yield record

@@ -1,0 +1,177 @@
+"""Adapters turn an outside format into article records. They only read; they never guess metadata.
+
+Each yields (origin, record or skip reason), where origin names the file and line or position, so
+that every skipped input can be found again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from akhbar.validate.files import guess_encoding
+
+Item = tuple[str, dict[str, Any] | str]
+
+
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _provenance(adapter: str, source_file: Path, collection: str | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "adapter": adapter,
+        "source_file": source_file.name,
+        "ingested_at": now(),
+        "collection": collection,
+        **extra,
+    }
+
+
+def article(
+    *,
+    id: str,
+    title: str | None,
+    text: str,
+    source: str | None,
+    provenance: dict[str, Any],
+    url: str | None = None,
+    published: str | None = None,
+    author: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "title": title,
+        "text": text,
+        "source": source,
+        "url": url,
+        "published": published,
+        "author": author,
+        "language": "ar",
+        "story_id": None,
+        "synthetic": False,
+        "provenance": provenance,
+    }
+
+
+def read_text_files(
+    paths: list[Path], *, source: str | None, collection: str | None, encoding: str = "utf-8"
+) -> Iterator[Item]:
+    """The seed layout: first line the title, the other lines the body, id from the file name."""
+    for path in paths:
+        raw = path.read_bytes()
+        try:
+            content = raw.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+        except UnicodeDecodeError:
+            yield str(path), f"file-encoding: not UTF-8, looks like {guess_encoding(path)}; pass --encoding"
+            continue
+        title, _, body = content.partition("\n")
+        yield (
+            str(path),
+            article(
+                id=path.stem,
+                title=title.rstrip("\r") or None,
+                text=body.rstrip("\n").replace("\r\n", "\n"),
+                source=source,
+                provenance=_provenance("text", path, collection),
+            ),
+        )
+
+
+def read_jsonl(paths: list[Path], *, source: str | None, collection: str | None) -> Iterator[Item]:
+    """Records already in the corpus format; provenance is set anew, everything else kept."""
+    for path in paths:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                origin = f"{path}:{number}"
+                if not line.strip():
+                    continue
+                try:
+                    record = orjson.loads(line)
+                except orjson.JSONDecodeError as error:
+                    yield origin, f"json-syntax: {error}"
+                    continue
+                if not isinstance(record, dict):
+                    yield origin, "json-syntax: not a JSON object"
+                    continue
+                record["provenance"] = _provenance("jsonl", path, collection)
+                if source and not record.get("source"):
+                    record["source"] = source
+                yield origin, record
+
+
+def _snn_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.rglob("*.zip")) + sorted(path.rglob("*.json"))
+        else:
+            found.append(path)
+    return found
+
+
+def _snn_arrays(path: Path) -> Iterator[tuple[str, list[Any]]]:
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                if name.endswith(".json"):
+                    yield f"{path}!{name}", json.loads(archive.read(name))
+    else:
+        yield str(path), json.loads(path.read_bytes())
+
+
+def _known(value: Any) -> str | None:
+    """A metadata value as given, or null when the source left it empty."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def read_saudinewsnet(paths: list[Path], *, collection: str | None = "saudinewsnet") -> Iterator[Item]:
+    """SaudiNewsNet daily files: a JSON array of {source, url, date_extracted, title, author, content}.
+
+    date_extracted is the crawl time, not the publication date: it goes to provenance.crawled_at and
+    `published` stays null. Empty titles and authors are unknown, so null. One day is in memory at a time.
+    """
+    for path in _snn_files(paths):
+        try:
+            arrays = list(_snn_arrays(path))
+        except (OSError, ValueError, zipfile.BadZipFile) as error:
+            yield str(path), f"unreadable: {error}"
+            continue
+        for name, items in arrays:
+            for index, item in enumerate(items):
+                origin = f"{name}[{index}]"
+                if not isinstance(item, dict) or not isinstance(item.get("content"), str):
+                    yield origin, "no-content: the item has no text"
+                    continue
+                source = str(item.get("source") or "").strip().lower() or None
+                url = item.get("url") or None
+                identity = url or item["content"]
+                digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+                crawled = item.get("date_extracted")
+                yield (
+                    origin,
+                    article(
+                        id=f"snn-{source or 'unknown'}-{digest}",
+                        title=_known(item.get("title")),
+                        text=item["content"],
+                        source=source,
+                        url=url,
+                        author=_known(item.get("author")),
+                        provenance=_provenance(
+                            "saudinewsnet",
+                            path,
+                            collection,
+                            crawled_at=crawled.replace(" ", "T") if isinstance(crawled, str) else None,
+                        ),
+                    ),
+                )
+
+
+ADAPTERS = ("text", "jsonl", "saudinewsnet")

@@ -1,0 +1,244 @@
+"""Add articles to the corpus: validated, de-duplicated, never overwriting, atomically, in bounded memory.
+
+Outcomes: `added`; `unchanged` (the same id with the same text is already there: ingesting twice adds
+once); `duplicate` (another article already has the same text after `dedup_key`'s normalization);
+`skipped` with a reason (the first rule the record breaks, an id conflict, an unreadable input).
+New articles are sorted in bounded runs on disk and merged with the existing files into temporary files
+beside them, which replace the originals only at the end, with interrupts held off for that moment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import os
+import shutil
+import signal
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tqdm import tqdm
+
+from akhbar import jsonl
+from akhbar.corpus import corpus_files, dedup_key
+from akhbar.ingest.adapters import Item
+from akhbar.paths import Project
+from akhbar.scheme import load_scheme
+from akhbar.text.rules import Severity, fix_text
+from akhbar.validate.records import check_record
+
+RUN_RECORDS = 20_000
+EXAMPLES_PER_REASON = 3
+
+
+@dataclass
+class IngestReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    fixes: Counter[str] = field(default_factory=Counter)
+    files: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, origin: str, reason: str, detail: str = "") -> None:
+        self.outcomes["skipped"] += 1
+        self.reasons[reason] += 1
+        if len(self.examples[reason]) < EXAMPLES_PER_REASON:
+            self.examples[reason].append(f"{origin}: {detail}" if detail else origin)
+
+    def lines(self) -> list[str]:
+        out = [
+            "outcome counts: "
+            + ", ".join(
+                f"{name} {self.outcomes[name]}" for name in ("added", "unchanged", "duplicate", "skipped")
+            )
+        ]
+        for reason, count in sorted(self.reasons.items(), key=lambda pair: (-pair[1], pair[0])):
+            out.append(f"  skipped {count:>6}  {reason}")
+            out += [f"             e.g. {example}" for example in self.examples[reason]]
+        out += [f"  duplicate       {example}" for example in self.examples.get("duplicate", [])]
+        for rule, count in self.fixes.most_common():
+            out.append(f"  fixed   {count:>6}  {rule}")
+        for name, count in sorted(self.files.items()):
+            out.append(f"  wrote {count} new articles to {name}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcomes": dict(self.outcomes),
+            "skipped": dict(self.reasons),
+            "examples": dict(self.examples),
+            "fixes": dict(self.fixes),
+            "files": dict(self.files),
+        }
+
+
+class _Index:
+    """What the corpus holds already: id -> dedup key, and dedup key -> id."""
+
+    def __init__(self, folder: Path) -> None:
+        self.keys: dict[str, str] = {}
+        self.owners: dict[str, str] = {}
+        for path in corpus_files(folder):
+            for _, record in jsonl.read(path):
+                self.add(record["id"], dedup_key(record["text"]))
+
+    def add(self, article_id: str, key: str) -> None:
+        self.keys[article_id] = key
+        self.owners.setdefault(key, article_id)
+
+
+def _target_file(record: dict[str, Any]) -> str:
+    return f"{record.get('source') or 'unknown'}.jsonl"
+
+
+class _Runs:
+    """New records sorted into bounded runs on disk, per target file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.buffer: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
+        self.runs: dict[str, list[Path]] = defaultdict(list)
+        self.counts: Counter[str] = Counter()
+        self.size = 0
+
+    def add(self, name: str, record: dict[str, Any]) -> None:
+        self.buffer[name].append((record["id"], jsonl.dumps(record)))
+        self.counts[name] += 1
+        self.size += 1
+        if self.size >= RUN_RECORDS:
+            self.flush()
+
+    def flush(self) -> None:
+        for name, items in self.buffer.items():
+            run = self.folder / f"{name}.{len(self.runs[name])}.run"
+            with run.open("wb") as handle:
+                for article_id, line in sorted(items):
+                    handle.write(article_id.encode("utf-8") + b"\t" + line)
+            self.runs[name].append(run)
+        self.buffer.clear()
+        self.size = 0
+
+
+def _read_run(path: Path) -> Iterator[tuple[str, bytes]]:
+    with path.open("rb") as handle:
+        for line in handle:
+            article_id, _, record = line.partition(b"\t")
+            yield article_id.decode("utf-8"), record
+
+
+def _read_existing(path: Path) -> Iterator[tuple[str, bytes]]:
+    if path.exists():
+        with path.open("rb") as handle:
+            for line in handle:
+                if line.strip():
+                    yield orjson.loads(line)["id"], line
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the new files replace the old, so no one sees half a commit."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _decide(
+    origin: str,
+    item: dict[str, Any] | str,
+    index: _Index,
+    fixes: frozenset[str] | None,
+    apply_fixes: bool,
+    report: IngestReport,
+) -> dict[str, Any] | None:
+    scheme = load_scheme()
+    if isinstance(item, str):
+        reason, _, detail = item.partition(": ")
+        report.skip(origin, reason, detail)
+        return None
+    record = item
+    if apply_fixes:
+        applied: list[str] = []
+        for name in ("title", "text"):
+            if isinstance(record.get(name), str):
+                record[name], done = fix_text(record[name], fixes)
+                applied += done
+        record["provenance"]["fixes"] = sorted(set(applied))
+        report.fixes.update(set(applied))
+    errors = [
+        finding
+        for finding in check_record(record, jsonl.dumps(record), "article", scheme, origin, 0)
+        if finding.severity is Severity.ERROR
+    ]
+    if errors:
+        report.skip(origin, errors[0].rule, f"{errors[0].message} (at {errors[0].json_path})")
+        return None
+    key = dedup_key(record["text"])
+    known = index.keys.get(record["id"])
+    if known is not None:
+        if known == key:
+            report.outcomes["unchanged"] += 1
+        else:
+            report.skip(origin, "id-conflict", f"{record['id']} exists with another text; not overwritten")
+        return None
+    if key in index.owners:
+        report.outcomes["duplicate"] += 1
+        if len(report.examples["duplicate"]) < EXAMPLES_PER_REASON:
+            report.examples["duplicate"].append(f"{origin}: same text as {index.owners[key]}")
+        return None
+    index.add(record["id"], key)
+    report.outcomes["added"] += 1
+    return record
+
+
+def ingest(
+    items: Iterable[Item],
+    project: Project,
+    *,
+    fixes: frozenset[str] | None = None,
+    apply_fixes: bool = False,
+    dry_run: bool = False,
+    progress: bool | None = None,
+) -> IngestReport:
+    """Add the adapter's items to the project's corpus; returns counts per outcome and per reason."""
+    report = IngestReport()
+    folder = project.articles
+    folder.mkdir(parents=True, exist_ok=True)
+    index = _Index(folder)
+    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=folder))
+    try:
+        runs = _Runs(staging)
+        for origin, item in tqdm(
+            items, desc="ingest", unit=" articles", disable=None if progress is None else not progress
+        ):
+            record = _decide(origin, item, index, fixes, apply_fixes, report)
+            if record is not None and not dry_run:
+                runs.add(_target_file(record), record)
+        runs.flush()
+        if dry_run:
+            return report
+        merged: list[tuple[Path, Path]] = []
+        for name, paths in sorted(runs.runs.items()):
+            target = folder / name
+            temporary = staging / f"{name}.merged"
+            streams = [_read_existing(target), *(_read_run(path) for path in paths)]
+            with temporary.open("wb") as handle:
+                for _, line in heapq.merge(*streams, key=lambda pair: pair[0]):
+                    handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+            merged.append((temporary, target))
+            report.files[os.path.relpath(target, project.root)] = runs.counts[name]
+        with _interrupts_held():
+            for temporary, target in merged:
+                os.replace(temporary, target)
+        return report
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,91 @@
+"""The label scheme and the JSON Schemas, loaded once from schema/.
+
+The scheme file is the single definition of entity types and stance labels. The validator, the Label
+Studio config and the release features all read it from here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from akhbar.paths import find_project
+
+SCHEMA_FILES = {
+    "article": "article.schema.json",
+    "annotation": "annotation.schema.json",
+    "target": "target.schema.json",
+    "split": "split.schema.json",
+    "label-scheme": "label-scheme.schema.json",
+}
+SCHEME_FILE = "label-scheme.json"
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    hotkey: str
+    description: str
+    color: str | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    version: int
+    entity_labels: tuple[Label, ...]
+    stance_labels: tuple[Label, ...]
+
+    @property
+    def entity_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.entity_labels)
+
+    @property
+    def stance_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.stance_labels)
+
+    @property
+    def iob2_tags(self) -> tuple[str, ...]:
+        """O first, then B-X and I-X for each type in scheme order: the ClassLabel names of `ner_tags`."""
+        tags = ["O"]
+        for name in self.entity_names:
+            tags += [f"B-{name}", f"I-{name}"]
+        return tuple(tags)
+
+
+def _schema_dir(schema_dir: Path | None) -> Path:
+    return schema_dir if schema_dir is not None else find_project().schema
+
+
+@functools.cache
+def load_schemas(schema_dir: Path | None = None) -> dict[str, dict[str, Any]]:
+    folder = _schema_dir(schema_dir)
+    return {kind: json.loads((folder / name).read_text("utf-8")) for kind, name in SCHEMA_FILES.items()}
+
+
+@functools.cache
+def validator(kind: str, schema_dir: Path | None = None) -> jsonschema_rs.Validator:
+    """A compiled validator for one record kind; cross-file $refs resolve through a local registry."""
+    schemas = load_schemas(schema_dir)
+    registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in schemas.values()])
+    return jsonschema_rs.Draft202012Validator(schemas[kind], registry=registry, validate_formats=True)
+
+
+@functools.cache
+def load_scheme(schema_dir: Path | None = None) -> Scheme:
+    raw = json.loads((_schema_dir(schema_dir) / SCHEME_FILE).read_text("utf-8"))
+    errors = [error.message for error in validator("label-scheme", schema_dir).iter_errors(raw)]
+    if errors:
+        raise ValueError(f"{SCHEME_FILE} does not match its schema: {'; '.join(errors)}")
+    return Scheme(
+        name=raw["name"],
+        version=raw["version"],
+        entity_labels=tuple(Label(**label) for label in raw["entities"]["labels"]),
+        stance_labels=tuple(Label(**label) for label in raw["stance"]["labels"]),
+    )

@@ -1,0 +1,1 @@
+"""Arabic text: the checks and repairs of text rules, and tokens for the token-level view."""

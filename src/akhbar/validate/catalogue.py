@@ -1,0 +1,54 @@
+"""Every rule the validator knows: stable id, severity, level and what it means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from akhbar.text.rules import RULES as TEXT_RULES
+from akhbar.text.rules import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    level: str
+    description: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_RULES = [
+    Rule("file-io", E, "file", "The file cannot be read."),
+    Rule("file-encoding", E, "file", "The file is not UTF-8; the likely encoding is named."),
+    Rule("file-bom", E, "file", "The file starts with a UTF-8 byte-order mark."),
+    Rule("line-ending", E, "file", "Lines end with \\r\\n or the last line has no \\n."),
+    Rule("blank-line", W, "file", "An empty line between records."),
+    Rule("unknown-file", W, "file", "A .jsonl file outside articles/, targets/ and annotations/."),
+    Rule("json-syntax", E, "json", "The line is not one JSON object."),
+    Rule("schema", E, "schema", "The record does not match its JSON Schema."),
+    Rule(
+        "not-canonical",
+        W,
+        "json",
+        "The line is not in canonical form (sorted keys, compact, characters unescaped).",
+    ),
+    Rule("sort-order", W, "json", "Records are not sorted by id."),
+    Rule("duplicate-id", E, "corpus", "The same id appears twice among records of one kind."),
+    Rule(
+        "text-empty", E, "text", "A title or text that is empty or only white space (unknown title is null)."
+    ),
+    Rule("unknown-article", E, "corpus", "A record points to an article id that does not exist."),
+    Rule("unknown-target", E, "corpus", "A stance record points to a target id that does not exist."),
+    Rule("target-not-attached", E, "corpus", "A stance record's article is not among its target's articles."),
+    Rule("unknown-label", E, "corpus", "A label that the label scheme does not define."),
+    Rule("span-bounds", E, "corpus", "A span with start >= end or an end past the article text."),
+    Rule("span-text", E, "corpus", "text[start:end] of the article differs from the span's stored text."),
+    Rule(
+        "text-hash", E, "corpus", "The annotation was made on a text other than the article's current text."
+    ),
+    Rule("duplicate-span", W, "corpus", "The same span and label twice in one annotation."),
+]
+_RULES += [Rule(rule.id, rule.severity, "text", rule.description) for rule in TEXT_RULES]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
