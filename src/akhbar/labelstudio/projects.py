@@ -1,0 +1,55 @@
+"""The Label Studio projects of a corpus, found by title (`<prefix> entities`, `<prefix> stance`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from label_studio_sdk import LabelStudio
+
+from akhbar.errors import UsageError
+from akhbar.labelstudio.config import instruction_html, label_config
+from akhbar.scheme import Scheme
+
+DEFAULT_PREFIX = "akhbar"
+
+
+def title_of(prefix: str, layer: str) -> str:
+    return f"{prefix} {layer}"
+
+
+def find(ls: LabelStudio, title: str) -> Any | None:
+    """The one project with exactly this title (the server's title filter matches substrings)."""
+    found = [project for project in ls.projects.list(title=title, page_size=100) if project.title == title]
+    if len(found) > 1:
+        ids = ", ".join(str(project.id) for project in found)
+        raise UsageError(
+            f"several Label Studio projects are titled {title!r} (ids {ids}); rename all but one"
+        )
+    return found[0] if found else None
+
+
+def ensure(
+    ls: LabelStudio,
+    *,
+    prefix: str,
+    layer: str,
+    scheme: Scheme,
+    guidelines_url: str | None = None,
+    guidelines: str = "",
+) -> tuple[int, str]:
+    """Create the layer's project or bring its config and instructions up to date; (id, what happened).
+    `guidelines`: the layer's annotation guidelines as HTML, shown under the instructions."""
+    title = title_of(prefix, layer)
+    config = label_config(layer, scheme)
+    instruction = instruction_html(layer, scheme, guidelines_url=guidelines_url) + guidelines
+    project = find(ls, title)
+    if project is None:
+        created = ls.projects.create(
+            title=title, label_config=config, expert_instruction=instruction, show_instruction=True
+        )
+        return int(created.id), "created"
+    if project.label_config == config and project.expert_instruction == instruction:
+        return int(project.id), "reused"
+    # The server refuses a config that would orphan existing annotations, with its reason.
+    ls.projects.update(project.id, label_config=config, expert_instruction=instruction, show_instruction=True)
+    return int(project.id), "config updated"

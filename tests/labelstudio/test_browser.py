@@ -1,0 +1,176 @@
+"""An annotator in a real browser (Debian's headless Chromium): log in, label, submit; then pull.
+
+Checks what only a browser shows: the Arabic runs right to left, a selection can leave a proclitic out
+of a name, offsets after astral characters come back as code points, markup in a task stays text, the
+Arabic stance choices store the scheme's names. Screenshots go to artifacts/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labelstudio_helpers import EMOJI, PROCLITIC, REPO, SCRIPT, SYN_CLAIM, LiveServer, make_project
+
+from akhbar import jsonl
+from akhbar.labelstudio.client import Connection
+from akhbar.labelstudio.config import STANCE_ARABIC
+from akhbar.labelstudio.pull import pull
+from akhbar.labelstudio.push import push
+from akhbar.validate import validate_paths
+
+pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO.root / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser_page(live: LiveServer) -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed (bash scripts/setup.sh --browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.outside = []  # type: ignore[attr-defined]
+            page.dialogs = []  # type: ignore[attr-defined]
+
+            def loopback_only(route: Any) -> None:
+                url = route.request.url
+                if url.startswith((live.url, "data:", "blob:")):
+                    route.continue_()
+                else:
+                    page.outside.append(url)  # type: ignore[attr-defined]
+                    route.abort()
+
+            page.route("**/*", loopback_only)
+            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
+            page.goto(f"{live.url}/user/login/")
+            page.fill("input[name=email]", live.creds.username)
+            page.fill("input[name=password]", live.creds.password)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/user/login" not in url)
+            yield page
+        finally:
+            browser.close()
+
+
+def open_task(page: Any, url: str, project_id: int, task_id: int) -> Any:
+    page.goto(f"{url}/projects/{project_id}/data?task={task_id}")
+    line = page.locator(".lsf-richtext__line").last
+    try:
+        line.wait_for()
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / f"labelstudio-failed-task-{task_id}.png"))
+        raise
+    return line
+
+
+def select(page: Any, text: str, surface: str, label: str) -> None:
+    """Pick the label and select `surface` the way a mouse does (DOM offsets are UTF-16 units)."""
+    start = text.index(surface)
+    start16 = len(text[:start].encode("utf-16-le")) // 2
+    end16 = start16 + len(surface.encode("utf-16-le")) // 2
+    page.locator(".lsf-label", has_text=label).click()
+    page.evaluate(
+        """([start, end]) => {
+            const line = [...document.querySelectorAll('.lsf-richtext__line')].pop();
+            const range = document.createRange();
+            range.setStart(line.firstChild, start);
+            range.setEnd(line.firstChild, end);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            line.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        }""",
+        [start16, end16],
+    )
+    page.locator(".lsf-richtext .htx-highlight", has_text=surface).wait_for()
+
+
+def submit(page: Any) -> None:
+    with page.expect_response(
+        lambda answer: "/annotations" in answer.url and answer.request.method == "POST"
+    ):
+        page.get_by_role("button", name="Submit").click()
+
+
+def test_an_annotator_labels_in_the_browser_and_pull_brings_it_home(
+    live: LiveServer, connection: Connection, browser_page: Any, tmp_path: Path
+) -> None:
+    page = browser_page
+    project = make_project(tmp_path, [EMOJI, PROCLITIC, SCRIPT], [SYN_CLAIM], seed=False)
+    entities, stance = push(project=project, connection=connection, prefix="web", progress=False).layers
+    ls = connection.sdk
+    tasks = {task.data["article_id"]: task.id for task in ls.tasks.list(project=entities.project_id)}
+    stance_task = next(
+        task.id
+        for task in ls.tasks.list(project=stance.project_id)
+        if task.data["article_id"] == "syn-proclitic"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    line = open_task(page, live.url, entities.project_id, tasks["syn-proclitic"])
+    assert line.evaluate("element => getComputedStyle(element).direction") == "rtl"
+    # Right to left, as a reader sees it: the line ends flush with the right edge of its box.
+    right_edges = line.evaluate(
+        "element => [element, element.closest('.lsf-richtext')].map(e => e.getBoundingClientRect().right)"
+    )
+    assert abs(right_edges[0] - right_edges[1]) < 30
+    select(page, PROCLITIC["text"], "أربيل", "GPE")  # the و before it stays outside
+    page.screenshot(path=str(ARTIFACTS / "labelstudio-entities.png"))
+    submit(page)
+
+    open_task(page, live.url, entities.project_id, tasks["syn-emoji"])
+    select(page, EMOJI["text"], "بغداد", "GPE")  # after 🇮🇶 and 𝐀: three code points, five UTF-16 units
+    submit(page)
+
+    open_task(page, live.url, entities.project_id, tasks["syn-script"])
+    shown = page.locator(".lsf-richtext__line").last.inner_text()
+    assert "<script>alert(1)</script>" in shown
+    page.get_by_role("heading", name="<script>alert(1)</script>", exact=True).wait_for()  # the title, as text
+    assert page.evaluate("() => document.querySelectorAll('.lsf-richtext script').length") == 0
+    page.screenshot(path=str(ARTIFACTS / "labelstudio-script.png"))
+
+    open_task(page, live.url, stance.project_id, stance_task)
+    page.locator(".lsf-choice__item", has_text=STANCE_ARABIC["Agree"]).click()
+    page.screenshot(path=str(ARTIFACTS / "labelstudio-stance.png"))
+    submit(page)
+
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.outside == []  # type: ignore[attr-defined]
+
+    pulled = pull(project=project, connection=connection, prefix="web")
+    assert pulled.problems == []
+    entity_records = {
+        record["article_id"]: record
+        for _, record in jsonl.read(project.annotations / "entities" / "labelstudio.jsonl")
+    }
+    (stance_record,) = [
+        record for _, record in jsonl.read(project.annotations / "stance" / "labelstudio.jsonl")
+    ]
+    begin = PROCLITIC["text"].index("أربيل")
+    assert entity_records["syn-proclitic"]["spans"] == [
+        {"start": begin, "end": begin + 5, "label": "GPE", "text": "أربيل"}
+    ]
+    begin = EMOJI["text"].index("بغداد")
+    assert entity_records["syn-emoji"]["spans"] == [
+        {"start": begin, "end": begin + 5, "label": "GPE", "text": "بغداد"}
+    ]
+    assert {record["annotator"] for record in entity_records.values()} == {live.creds.username}
+    assert entity_records["syn-proclitic"]["provenance"]["lead_time"] > 0
+    assert (stance_record["stance"], stance_record["target_id"]) == ("Agree", "syn-claim-1")
+    assert validate_paths(project=project).exit_code == 0
+    assert (ARTIFACTS / "labelstudio-entities.png").stat().st_size > 10_000
