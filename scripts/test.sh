@@ -6,4 +6,6 @@ bash scripts/setup.sh --all
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/akhbar validate
+.venv/bin/akhbar verify  # data/ matches its manifest and rebuilds from the corpus byte for byte
+.venv/bin/akhbar document --check  # the datasheet, plots, guidelines and Croissant match the release
 .venv/bin/python -m pytest "$@"

@@ -30,10 +30,15 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def fold(text: str) -> str:
+    """The text duplicates are compared on: NFC, invisible controls and tatweel removed, whitespace runs
+    folded, trimmed."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
+
+
 def dedup_key(text: str) -> str:
-    """Exact-duplicate key: NFC, invisible controls and tatweel removed, whitespace runs folded, trimmed."""
-    folded = _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+    """Exact-duplicate key: the sha256 of the folded text."""
+    return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()
 
 
 def kind_of(path: Path) -> Kind | None:

@@ -19,9 +19,9 @@ from akhbar.document.guidelines import GUIDELINES
 from akhbar.document.stats import current_manifest, release_stats
 from akhbar.errors import UsageError
 from akhbar.paths import Project
-from akhbar.quality.agreement import AGREEMENT_FILE, corpus_agreement
-from akhbar.release import croissant
+from akhbar.quality.agreement import corpus_agreement
 from akhbar.release import manifest as manifests
+from akhbar.release.documents import documents
 from akhbar.scheme import load_scheme
 
 DATASHEET = Path("DATASHEET.md")
@@ -101,15 +101,9 @@ def _datasheet(project: Project) -> list[Output]:
 
 
 def _release(project: Project) -> list[Output]:
-    manifest = current_manifest(project)
-    scheme = load_scheme(project.schema)
-    agreement, _ = corpus_agreement(project=project)
-    described = croissant.dumps(croissant.metadata(manifest, scheme, project.data))
+    made = documents(project, current_manifest(project), load_scheme(project.schema), project.data)
     data = project.data.relative_to(project.root)
-    return [
-        Output(data / AGREEMENT_FILE, agreement.to_json),
-        Output(data / croissant.CROISSANT, lambda: described),
-    ]
+    return [Output(data / name, lambda content=content: content) for name, content in made.items()]
 
 
 PARTS: dict[str, Callable[[Project], list[Output]]] = {

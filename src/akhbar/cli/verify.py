@@ -1,0 +1,32 @@
+"""`akhbar verify`: check data/ against its manifest and rebuild it from the corpus, byte for byte."""
+
+from __future__ import annotations
+
+import argparse
+
+from akhbar.paths import find_project
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("verify", help="check the release against its manifest and the corpus")
+    parser.add_argument("--no-rebuild", action="store_true", help="check hashes and documents only")
+    parser.add_argument(
+        "--load",
+        action="store_true",
+        help="then load every config and split with datasets.load_dataset and summarize it",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from akhbar.release.load import summarize  # pyarrow and datasets load only when a command needs them
+    from akhbar.release.verify import verify
+
+    project = find_project()
+    report = verify(project, rebuild=not args.no_rebuild)
+    for line in report.lines():
+        print(line)
+    if report.exit_code == 0 and args.load:
+        for line in summarize(project.root):
+            print(line)
+    return report.exit_code

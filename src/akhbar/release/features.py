@@ -1,0 +1,78 @@
+"""The three configs' features, from the label scheme: the one typed description that the Parquet
+schemas, the card's YAML and the checks all derive from."""
+
+from __future__ import annotations
+
+import functools
+
+from datasets import ClassLabel, Features, List, Value
+
+from akhbar.scheme import Scheme
+
+
+@functools.cache
+def features(config: str, scheme: Scheme) -> Features:
+    entity = ClassLabel(names=list(scheme.entity_names))
+    stance = ClassLabel(names=list(scheme.stance_names))
+    text = Value("string")
+    if config == "articles":
+        return Features(
+            {
+                "id": text,
+                "title": text,
+                "text": text,
+                "source": text,
+                "url": text,
+                "published": text,
+                "author": text,
+                "story_id": text,
+                "synthetic": Value("bool"),
+                "entities": List(
+                    {"start": Value("int32"), "end": Value("int32"), "label": entity, "text": text}
+                ),
+                "entity_decision": text,
+                "stance": List({"target_id": text, "claim": text, "label": stance}),
+            }
+        )
+    if config == "ner":
+        return Features(
+            {
+                "id": text,
+                "article_id": text,
+                "paragraph": Value("int32"),
+                "tokens": List(text),
+                "ner_tags": List(ClassLabel(names=list(scheme.iob2_tags))),
+                "token_starts": List(Value("int32")),
+                "token_ends": List(Value("int32")),
+            }
+        )
+    if config == "stance":
+        return Features(
+            {
+                "id": text,
+                "article_id": text,
+                "target_id": text,
+                "claim": text,
+                "title": text,
+                "text": text,
+                "label": stance,
+            }
+        )
+    raise ValueError(f"unknown config {config!r}")
+
+
+def class_label_paths(feats: Features) -> dict[str, ClassLabel]:
+    """Each ClassLabel column as a dotted path, through lists and structs: 'ner_tags', 'entities.label'."""
+    found: dict[str, ClassLabel] = {}
+
+    def walk(feature: object, path: str) -> None:
+        if isinstance(feature, ClassLabel):
+            found[path] = feature
+        elif isinstance(feature, List):
+            walk(feature.feature, path)
+        elif isinstance(feature, dict):
+            for name, inner in feature.items():
+                walk(inner, f"{path}.{name}" if path else name)
+
+    walk(dict(feats), "")
+    return found

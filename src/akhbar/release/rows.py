@@ -1,0 +1,141 @@
+"""One article in, its rows of the three configs out.
+
+- articles: the article with every released entity span (nested ones too) and every released stance.
+- ner: one row per paragraph (the text split on \\n; paragraphs with no token are left out), only for
+  articles whose entity annotation is released; tokens by `akhbar.text.tokens`, split at span edges,
+  tagged IOB2 with the outermost spans; `token_starts`/`token_ends` are code-point offsets into the
+  article's `text` (not into the paragraph), so `text[start:end] == token`.
+- stance: one row per released (article, target) pair.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from akhbar.quality.adjudicate import EntityDecision, StanceDecision
+from akhbar.scheme import Scheme
+from akhbar.text.tokens import Span, outermost, spans_to_tags, tokenize
+
+
+@dataclass
+class RowStats:
+    """What the rows of a release hold and what was left out, counted as rows are made."""
+
+    tokens_split: int = 0  # whitespace tokens cut at a span edge (a proclitic before a name)
+    nested_spans: int = 0  # in `articles`, left out of `ner` (outermost only)
+    crossing_spans: int = 0  # overlap an earlier span without nesting: in `articles`, not in `ner`
+    labels: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)  # config -> split -> counts
+
+    def count(self, config: str, split: str, labels: list[str]) -> None:
+        self.labels.setdefault(config, {}).setdefault(split, Counter()).update(labels)
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Label name -> ClassLabel id, for each label column."""
+
+    entity: dict[str, int]
+    stance: dict[str, int]
+    tag: dict[str, int]
+    tags: tuple[str, ...]
+
+
+@functools.cache
+def codes(scheme: Scheme) -> Codes:
+    tags = scheme.iob2_tags
+    return Codes(
+        entity={name: i for i, name in enumerate(scheme.entity_names)},
+        stance={name: i for i, name in enumerate(scheme.stance_names)},
+        tag={name: i for i, name in enumerate(tags)},
+        tags=tags,
+    )
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int, int]]:
+    """(index, start, end) of each \\n-separated paragraph."""
+    start = 0
+    for index, line in enumerate(text.split("\n")):
+        yield index, start, start + len(line)
+        start += len(line) + 1
+
+
+def article_row(
+    article: dict[str, Any],
+    entities: EntityDecision | None,
+    stances: list[tuple[StanceDecision, str]],
+    scheme: Scheme,
+) -> dict[str, Any]:
+    code = codes(scheme)
+    spans = (
+        sorted(entities.spans or (), key=lambda s: (s["start"], -s["end"], s["label"])) if entities else []
+    )
+    return {
+        "id": article["id"],
+        "title": article.get("title"),
+        "text": article["text"],
+        "source": article.get("source"),
+        "url": article.get("url"),
+        "published": article.get("published"),
+        "author": article.get("author"),
+        "story_id": article.get("story_id"),
+        "synthetic": bool(article.get("synthetic")),
+        "entities": [
+            {"start": s["start"], "end": s["end"], "label": code.entity[s["label"]], "text": s["text"]}
+            for s in spans
+        ],
+        "entity_decision": entities.rule if entities is not None and entities.spans is not None else None,
+        "stance": [
+            {"target_id": decision.target_id, "claim": claim, "label": code.stance[decision.label]}
+            for decision, claim in stances
+            if decision.label is not None
+        ],
+    }
+
+
+def ner_rows(
+    article: dict[str, Any], spans: tuple[dict[str, Any], ...], split: str, scheme: Scheme, stats: RowStats
+) -> Iterator[dict[str, Any]]:
+    tag_index = codes(scheme).tag
+    text = article["text"]
+    kept, dropped = outermost(Span(s["start"], s["end"], s["label"]) for s in spans)
+    for span in dropped:
+        if any(k.start <= span.start and span.end <= k.end for k in kept):
+            stats.nested_spans += 1
+        else:
+            stats.crossing_spans += 1
+    cuts = [edge for span in kept for edge in (span.start, span.end)]
+    for index, start, end in paragraphs(text):
+        tokens, splits = tokenize(text, start, end, cuts)
+        if not tokens:
+            continue
+        stats.tokens_split += splits
+        tags = spans_to_tags(tokens, kept)
+        stats.count("ner", split, [f"entity:{tag[2:]}" for tag in tags if tag.startswith("B-")])
+        yield {
+            "id": f"{article['id']}-{index}",
+            "article_id": article["id"],
+            "paragraph": index,
+            "tokens": [token.text for token in tokens],
+            "ner_tags": [tag_index[tag] for tag in tags],
+            "token_starts": [token.start for token in tokens],
+            "token_ends": [token.end for token in tokens],
+        }
+
+
+def stance_row(
+    article: dict[str, Any], decision: StanceDecision, claim: str, scheme: Scheme
+) -> dict[str, Any]:
+    assert decision.label is not None
+    return {
+        "id": f"{article['id']}-{decision.target_id}",
+        "article_id": article["id"],
+        "target_id": decision.target_id,
+        "claim": claim,
+        "title": article.get("title"),
+        "text": article["text"],
+        "label": codes(scheme).stance[decision.label],
+    }

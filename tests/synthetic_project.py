@@ -1,0 +1,87 @@
+"""Synthetic test corpora: articles (marked synthetic), claims and annotations, written to a folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from akhbar import jsonl
+from akhbar.corpus import text_sha256
+from akhbar.paths import Project, find_project
+
+# Synthetic sentences (marked synthetic in every record): a template filled with names, no real news.
+SENTENCES = (
+    "قال المتحدث باسم وزارة الصحة في بغداد إن الفريق الطبي وصل يوم الأحد.",
+    "أعلنت شركة النور للطيران في عمّان عن رحلة جديدة إلى القاهرة في شهر أيار.",
+    "التقى سالم الحداد بوفد من جامعة الموصل في مدينة أربيل صباح الخميس.",
+)
+
+
+def article(index: int, text: str, *, source: str = "synthetic") -> dict[str, Any]:
+    return {
+        "id": f"syn_{index:04d}",
+        "title": None,
+        "text": text,
+        "source": source,
+        "url": None,
+        "published": f"2025-0{1 + index % 3}-15",
+        "author": None,
+        "language": "ar",
+        "story_id": None,
+        "synthetic": True,
+        "provenance": {"adapter": "synthetic", "source_file": "tests", "ingested_at": "2025-01-01T00:00:00Z"},
+    }
+
+
+def annotation(
+    layer: str,
+    art: dict[str, Any],
+    annotator: str,
+    *,
+    words: Sequence[tuple[str, str]] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    """One annotator's record; entity spans are given as (surface word, label) found in the text."""
+    record: dict[str, Any] = {
+        "id": f"{layer[:3]}_{art['id']}_{annotator}_{extra.get('target_id', 'x')}",
+        "layer": layer,
+        "article_id": art["id"],
+        "text_sha256": text_sha256(art["text"]),
+        "annotator": annotator,
+        "provenance": {
+            "tool": "test",
+            "project_id": None,
+            "task_id": None,
+            "annotation_id": None,
+            "created_at": "2025-01-01T00:00:00Z",
+            "updated_at": "2025-01-01T00:00:00Z",
+        },
+        **extra,
+    }
+    if layer == "entities":
+        spans = []
+        for word, label in words:
+            start = art["text"].index(word)
+            spans.append({"start": start, "end": start + len(word), "label": label, "text": word})
+        record["spans"] = spans
+    return record
+
+
+def write_project(
+    root: Path,
+    articles: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+    annotations: list[dict[str, Any]],
+) -> Project:
+    shutil.copytree(find_project().schema, root / "schema")
+    project = Project(root)
+    for source in sorted({a["source"] for a in articles}):
+        chosen = sorted((a for a in articles if a["source"] == source), key=lambda a: a["id"])
+        jsonl.write(project.articles / f"{source}.jsonl", chosen)
+    jsonl.write(project.targets / "claims.jsonl", targets)
+    for layer in ("entities", "stance"):
+        records = sorted((r for r in annotations if r["layer"] == layer), key=lambda r: r["id"])
+        jsonl.write(project.annotations / layer / "test.jsonl", records)
+    return project
