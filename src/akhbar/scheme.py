@@ -63,24 +63,37 @@ def _schema_dir(schema_dir: Path | None) -> Path:
     return schema_dir if schema_dir is not None else find_project().schema
 
 
-@functools.cache
+# The caches are keyed on the folder, never on None: None means "the current project", which changes with
+# the working directory and $AKHBAR_ROOT, so it is resolved on every call.
 def load_schemas(schema_dir: Path | None = None) -> dict[str, dict[str, Any]]:
-    folder = _schema_dir(schema_dir)
+    return _load_schemas(_schema_dir(schema_dir))
+
+
+@functools.cache
+def _load_schemas(folder: Path) -> dict[str, dict[str, Any]]:
     return {kind: json.loads((folder / name).read_text("utf-8")) for kind, name in SCHEMA_FILES.items()}
 
 
-@functools.cache
 def validator(kind: str, schema_dir: Path | None = None) -> jsonschema_rs.Validator:
     """A compiled validator for one record kind; cross-file $refs resolve through a local registry."""
-    schemas = load_schemas(schema_dir)
+    return _validator(kind, _schema_dir(schema_dir))
+
+
+@functools.cache
+def _validator(kind: str, folder: Path) -> jsonschema_rs.Validator:
+    schemas = _load_schemas(folder)
     registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in schemas.values()])
     return jsonschema_rs.Draft202012Validator(schemas[kind], registry=registry, validate_formats=True)
 
 
-@functools.cache
 def load_scheme(schema_dir: Path | None = None) -> Scheme:
-    raw = json.loads((_schema_dir(schema_dir) / SCHEME_FILE).read_text("utf-8"))
-    errors = [error.message for error in validator("label-scheme", schema_dir).iter_errors(raw)]
+    return _load_scheme(_schema_dir(schema_dir))
+
+
+@functools.cache
+def _load_scheme(folder: Path) -> Scheme:
+    raw = json.loads((folder / SCHEME_FILE).read_text("utf-8"))
+    errors = [error.message for error in _validator("label-scheme", folder).iter_errors(raw)]
     if errors:
         raise ValueError(f"{SCHEME_FILE} does not match its schema: {'; '.join(errors)}")
     return Scheme(

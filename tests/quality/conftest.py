@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from synthetic_project import write_project
 
 from akhbar.paths import Project
+from synthetic_project import write_project
 
 
 @pytest.fixture

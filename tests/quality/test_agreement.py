@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from synthetic_project import SENTENCES, annotation, article
 
 from akhbar.cli.main import main
 from akhbar.quality.agreement import measure_agreement, tables
 from akhbar.scheme import load_scheme
+from synthetic_project import SENTENCES, annotation, article
 
 SCHEME = load_scheme()
 

@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     if args.report:
-        args.report.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", "utf-8")
+        try:
+            args.report.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", "utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write the report to {args.report}: {error.strerror or error}") from None
     if args.dry_run:
         print("dry run: nothing was written", file=sys.stderr)
     return 0

@@ -29,9 +29,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    missing = [str(path) for path in args.paths if not path.exists()]
+    missing = [str(path) for path in args.paths if not path.exists() and not path.is_symlink()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.max_findings < 0:
+        raise UsageError("--max-findings must be 0 or more")
     project = find_project()
     if not args.paths and not project.corpus.is_dir():
         raise UsageError(f"no corpus/ folder at {project.root}")

@@ -7,7 +7,6 @@ that every skipped input can be found again.
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from akhbar.validate.files import guess_encoding
+from akhbar.validate.files import guess_encoding, utf8_problem
 
 Item = tuple[str, dict[str, Any] | str]
 
@@ -64,9 +63,16 @@ def article(
 def read_text_files(
     paths: list[Path], *, source: str | None, collection: str | None, encoding: str = "utf-8"
 ) -> Iterator[Item]:
-    """The seed layout: first line the title, the other lines the body, id from the file name."""
+    """The seed layout: first line the title, the other lines the body, id from the file name.
+
+    The file's line ends become \\n (a file-format detail, not text); the text is otherwise as given.
+    """
     for path in paths:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            yield str(path), f"unreadable: {error.strerror or error}"
+            continue
         try:
             content = raw.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
         except UnicodeDecodeError:
@@ -88,7 +94,12 @@ def read_text_files(
 def read_jsonl(paths: list[Path], *, source: str | None, collection: str | None) -> Iterator[Item]:
     """Records already in the corpus format; provenance is set anew, everything else kept."""
     for path in paths:
-        with path.open("rb") as handle:
+        try:
+            handle = path.open("rb")
+        except OSError as error:
+            yield str(path), f"unreadable: {error.strerror or error}"
+            continue
+        with handle:
             for number, line in enumerate(handle, start=1):
                 origin = f"{path}:{number}"
                 if not line.strip():
@@ -96,7 +107,8 @@ def read_jsonl(paths: list[Path], *, source: str | None, collection: str | None)
                 try:
                     record = orjson.loads(line)
                 except orjson.JSONDecodeError as error:
-                    yield origin, f"json-syntax: {error}"
+                    problem = utf8_problem(line)
+                    yield origin, f"file-encoding: {problem}" if problem else f"json-syntax: {error}"
                     continue
                 if not isinstance(record, dict):
                     yield origin, "json-syntax: not a JSON object"
@@ -117,14 +129,14 @@ def _snn_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _snn_arrays(path: Path) -> Iterator[tuple[str, list[Any]]]:
+def _snn_arrays(path: Path) -> Iterator[tuple[str, Any]]:
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
             for name in sorted(archive.namelist()):
                 if name.endswith(".json"):
-                    yield f"{path}!{name}", json.loads(archive.read(name))
+                    yield f"{path}!{name}", orjson.loads(archive.read(name))
     else:
-        yield str(path), json.loads(path.read_bytes())
+        yield str(path), orjson.loads(path.read_bytes())
 
 
 def _known(value: Any) -> str | None:
@@ -145,13 +157,16 @@ def read_saudinewsnet(paths: list[Path], *, collection: str | None = "saudinewsn
             yield str(path), f"unreadable: {error}"
             continue
         for name, items in arrays:
+            if not isinstance(items, list):
+                yield name, "unreadable: not a JSON array of articles"
+                continue
             for index, item in enumerate(items):
                 origin = f"{name}[{index}]"
                 if not isinstance(item, dict) or not isinstance(item.get("content"), str):
                     yield origin, "no-content: the item has no text"
                     continue
                 source = str(item.get("source") or "").strip().lower() or None
-                url = item.get("url") or None
+                url = _known(item.get("url"))
                 identity = url or item["content"]
                 digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
                 crawled = item.get("date_extracted")

@@ -1,10 +1,14 @@
 """Add articles to the corpus: validated, de-duplicated, never overwriting, atomically, in bounded memory.
 
 Outcomes: `added`; `unchanged` (the same id with the same text is already there: ingesting twice adds
-once); `duplicate` (another article already has the same text after `dedup_key`'s normalization);
-`skipped` with a reason (the first rule the record breaks, an id conflict, an unreadable input).
+once); `duplicate` (another article already has the same text after `dedup_key`'s normalization: NFC,
+invisible controls and tatweel removed, white space folded, trimmed); `skipped` with a reason (the
+error the record breaks, empty text and schema errors first; an id conflict; an unreadable input).
+
 New articles are sorted in bounded runs on disk and merged with the existing files into temporary files
-beside them, which replace the originals only at the end, with interrupts held off for that moment.
+beside them, which replace the originals only at the end, with interrupts held off for that moment. An
+interrupted run leaves every corpus file as it was; a killed one may also leave its staging folder
+(`articles/.ingest-<pid>-*`, ignored by everything), which the next ingest removes.
 """
 
 from __future__ import annotations
@@ -26,14 +30,17 @@ from tqdm import tqdm
 
 from akhbar import jsonl
 from akhbar.corpus import corpus_files, dedup_key
+from akhbar.errors import UsageError
 from akhbar.ingest.adapters import Item
 from akhbar.paths import Project
-from akhbar.scheme import load_scheme
 from akhbar.text.rules import Severity, fix_text
-from akhbar.validate.records import check_record
+from akhbar.validate.findings import Finding
+from akhbar.validate.records import Rules, check_record
 
-RUN_RECORDS = 20_000
+RUN_BYTES = 32 << 20
 EXAMPLES_PER_REASON = 3
+STAGING = ".ingest-"
+OUTCOMES = ("added", "unchanged", "duplicate", "skipped")
 
 
 @dataclass
@@ -44,23 +51,26 @@ class IngestReport:
     fixes: Counter[str] = field(default_factory=Counter)
     files: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def read(self) -> int:
+        """Items the adapters gave: each has exactly one outcome."""
+        return sum(self.outcomes.values())
+
     def skip(self, origin: str, reason: str, detail: str = "") -> None:
         self.outcomes["skipped"] += 1
         self.reasons[reason] += 1
-        if len(self.examples[reason]) < EXAMPLES_PER_REASON:
-            self.examples[reason].append(f"{origin}: {detail}" if detail else origin)
+        self.example(reason, f"{origin}: {detail}" if detail else origin)
+
+    def example(self, key: str, text: str) -> None:
+        if len(self.examples[key]) < EXAMPLES_PER_REASON:
+            self.examples[key].append(text)
 
     def lines(self) -> list[str]:
-        out = [
-            "outcome counts: "
-            + ", ".join(
-                f"{name} {self.outcomes[name]}" for name in ("added", "unchanged", "duplicate", "skipped")
-            )
-        ]
+        out = [f"read {self.read} items: " + ", ".join(f"{name} {self.outcomes[name]}" for name in OUTCOMES)]
         for reason, count in sorted(self.reasons.items(), key=lambda pair: (-pair[1], pair[0])):
             out.append(f"  skipped {count:>6}  {reason}")
             out += [f"             e.g. {example}" for example in self.examples[reason]]
-        out += [f"  duplicate       {example}" for example in self.examples.get("duplicate", [])]
+        out += [f"  duplicate       e.g. {example}" for example in self.examples.get("duplicate", [])]
         for rule, count in self.fixes.most_common():
             out.append(f"  fixed   {count:>6}  {rule}")
         for name, count in sorted(self.files.items()):
@@ -69,7 +79,8 @@ class IngestReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "outcomes": dict(self.outcomes),
+            "read": self.read,
+            "outcomes": {name: self.outcomes[name] for name in OUTCOMES},
             "skipped": dict(self.reasons),
             "examples": dict(self.examples),
             "fixes": dict(self.fixes),
@@ -77,19 +88,36 @@ class IngestReport:
         }
 
 
+def _digest(text: str) -> bytes:
+    """The dedup key, kept as 16 bytes: the index holds one per article in the corpus."""
+    return bytes.fromhex(dedup_key(text)[:32])
+
+
 class _Index:
-    """What the corpus holds already: id -> dedup key, and dedup key -> id."""
+    """What the corpus holds already: id -> dedup digest, and dedup digest -> id."""
 
     def __init__(self, folder: Path) -> None:
-        self.keys: dict[str, str] = {}
-        self.owners: dict[str, str] = {}
+        self.keys: dict[str, bytes] = {}
+        self.owners: dict[bytes, str] = {}
         for path in corpus_files(folder):
-            for _, record in jsonl.read(path):
-                self.add(record["id"], dedup_key(record["text"]))
+            with path.open("rb") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if line.strip():
+                        self.add(*_id_and_text(line, path, number))
 
-    def add(self, article_id: str, key: str) -> None:
+    def add(self, article_id: str, key: bytes) -> None:
         self.keys[article_id] = key
         self.owners.setdefault(key, article_id)
+
+
+def _id_and_text(line: bytes, path: Path, number: int) -> tuple[str, bytes]:
+    try:
+        record = orjson.loads(line)
+        return record["id"], _digest(record["text"])
+    except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
+        raise UsageError(
+            f"{path}:{number} is not a readable article; run `akhbar validate` and fix the corpus first"
+        ) from None
 
 
 def _target_file(record: dict[str, Any]) -> str:
@@ -107,10 +135,11 @@ class _Runs:
         self.size = 0
 
     def add(self, name: str, record: dict[str, Any]) -> None:
-        self.buffer[name].append((record["id"], jsonl.dumps(record)))
+        line = jsonl.dumps(record)
+        self.buffer[name].append((record["id"], line))
         self.counts[name] += 1
-        self.size += 1
-        if self.size >= RUN_RECORDS:
+        self.size += len(line)
+        if self.size >= RUN_BYTES:
             self.flush()
 
     def flush(self) -> None:
@@ -136,7 +165,8 @@ def _read_existing(path: Path) -> Iterator[tuple[str, bytes]]:
         with path.open("rb") as handle:
             for line in handle:
                 if line.strip():
-                    yield orjson.loads(line)["id"], line
+                    # A last line without its line end must not be glued to the next one.
+                    yield orjson.loads(line)["id"], line if line.endswith(b"\n") else line + b"\n"
 
 
 @contextlib.contextmanager
@@ -150,15 +180,40 @@ def _interrupts_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def _remove_stale_staging(folder: Path) -> None:
+    """Staging folders left by ingests that were killed (their process is gone)."""
+    for path in folder.glob(f"{STAGING}*"):
+        pid = path.name.removeprefix(STAGING).partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reason(errors: list[Finding]) -> Finding:
+    """The error that names why a record is skipped: an empty text or a schema error before the others."""
+    return min(
+        errors, key=lambda found: (found.rule not in ("text-empty", "schema"), found.json_path != "$.text")
+    )
+
+
 def _decide(
     origin: str,
     item: dict[str, Any] | str,
     index: _Index,
+    rules: Rules,
     fixes: frozenset[str] | None,
     apply_fixes: bool,
     report: IngestReport,
 ) -> dict[str, Any] | None:
-    scheme = load_scheme()
     if isinstance(item, str):
         reason, _, detail = item.partition(": ")
         report.skip(origin, reason, detail)
@@ -174,13 +229,14 @@ def _decide(
         report.fixes.update(set(applied))
     errors = [
         finding
-        for finding in check_record(record, jsonl.dumps(record), "article", scheme, origin, 0)
+        for finding in check_record(record, jsonl.dumps(record)[:-1], "article", rules, origin, 0)
         if finding.severity is Severity.ERROR
     ]
     if errors:
-        report.skip(origin, errors[0].rule, f"{errors[0].message} (at {errors[0].json_path})")
+        first = _reason(errors)
+        report.skip(origin, first.rule, f"{first.message} (at {first.json_path})")
         return None
-    key = dedup_key(record["text"])
+    key = _digest(record["text"])
     known = index.keys.get(record["id"])
     if known is not None:
         if known == key:
@@ -190,8 +246,7 @@ def _decide(
         return None
     if key in index.owners:
         report.outcomes["duplicate"] += 1
-        if len(report.examples["duplicate"]) < EXAMPLES_PER_REASON:
-            report.examples["duplicate"].append(f"{origin}: same text as {index.owners[key]}")
+        report.example("duplicate", f"{origin}: same text as {index.owners[key]}")
         return None
     index.add(record["id"], key)
     report.outcomes["added"] += 1
@@ -207,18 +262,24 @@ def ingest(
     dry_run: bool = False,
     progress: bool | None = None,
 ) -> IngestReport:
-    """Add the adapter's items to the project's corpus; returns counts per outcome and per reason."""
+    """Add the adapter's items to the project's corpus; returns counts per outcome and per reason.
+
+    `apply_fixes` applies the repairs in `fixes` (default: every fixable rule) and records them in each
+    article's provenance. `progress` shows a progress bar (default: when stderr is a terminal).
+    """
+    rules = Rules.load(project.schema)
     report = IngestReport()
     folder = project.articles
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(folder)
     index = _Index(folder)
-    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=folder))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=folder))
     try:
         runs = _Runs(staging)
         for origin, item in tqdm(
             items, desc="ingest", unit=" articles", disable=None if progress is None else not progress
         ):
-            record = _decide(origin, item, index, fixes, apply_fixes, report)
+            record = _decide(origin, item, index, rules, fixes, apply_fixes, report)
             if record is not None and not dry_run:
                 runs.add(_target_file(record), record)
         runs.flush()

@@ -1,8 +1,9 @@
 """Arabic text rules: what real news text contains that a corpus must not keep silently.
 
 Each rule has a stable id, a severity and, where a safe repair exists, a fix. Checking is built for
-throughput: one regular expression finds every suspicious code point, so clean text costs a single
-scan plus an NFC quick check, and the per-rule work runs only on text that needs it.
+throughput: one regular expression finds every suspicious code point and each one it finds is counted
+for its rule, so any text costs a single scan plus an NFC quick check; the two rules that look at runs
+of characters (mojibake, mixed digits) run only when a character they need is present.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -36,8 +38,10 @@ def _nfkc_each(pattern: re.Pattern[str]) -> Callable[[str], str]:
     return lambda text: pattern.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
-# Continuation bytes 0x80-0xBF as cp1252 shows them, and as cp1256 shows them.
-_CP1252_TAIL = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+# Continuation bytes 0x80-0xBF as cp1252 and Latin-1 show them, and as cp1256 shows them.
+_LATIN_TAIL = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore") + bytes(range(0x80, 0xC0)).decode(
+    "latin-1"
+)
 _CP1256_TAIL = bytes(range(0x80, 0xC0)).decode("cp1256")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -45,7 +49,7 @@ _REPLACEMENT = re.compile("\ufffd")
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
 _MOJIBAKE = re.compile(
     # UTF-8 bytes read as cp1252/Latin-1 (Ø§Ù„), read as cp1256 (ط§ظ„), cp1256 bytes read as Latin-1 (ÇáÚ).
-    f"(?:[ØÙÚÛ][{re.escape(_CP1252_TAIL)}]){{2,}}"
+    f"(?:[ØÙÚÛ][{re.escape(_LATIN_TAIL)}]){{2,}}"
     f"|(?:[طظعغ][{re.escape(_CP1256_TAIL)}]){{2,}}"
     r"|[\u00c0-\u00ff]{3,}"
 )
@@ -57,12 +61,17 @@ _NUMBER = re.compile(
     r"[0-9\u0660-\u0669\u06f0-\u06f9](?:[0-9\u0660-\u0669\u06f0-\u06f9.,\u066b\u066c]*[0-9\u0660-\u0669\u06f0-\u06f9])?"
 )
 _DIGIT_SYSTEMS = (re.compile("[0-9]"), re.compile("[\u0660-\u0669]"), re.compile("[\u06f0-\u06f9]"))
+# Any mojibake of real text holds Latin-1 letters or signs (alef, in every Arabic word, shows as §);
+# « » and NBSP are left out because correct Arabic news uses them all the time.
+_MOJIBAKE_HINT = "\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00ff"
+_EASTERN_DIGITS = "\u0660-\u0669\u06f0-\u06f9"
 
 # Any code point that some rule cares about. Text without one of these needs only the NFC check.
 _SUSPECT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00a1-\u00ff\ufffd\ufb50-\ufdff\ufe70-\ufefc\u061c\u200b-\u200f"
-    "\u202a-\u202e\u2060\u2066-\u2069\ufeff\u06a9\u06cc\u0640\u0660-\u0669\u06f0-\u06f9]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ufb50-\ufdff\ufe70-\ufefc\u061c\u200b-\u200f"
+    f"\u202a-\u202e\u2060\u2066-\u2069\ufeff\u06a9\u06cc\u0640{_MOJIBAKE_HINT}{_EASTERN_DIGITS}]"
 )
+_HINT = re.compile(f"[{_MOJIBAKE_HINT}]")
 
 
 def _fix_controls(text: str) -> str:
@@ -164,16 +173,19 @@ def _describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
 
 
-def _first_match(rule: TextRule, text: str) -> TextFinding | None:
-    assert rule.pattern is not None
-    matches = rule.pattern.finditer(text)
-    first = next(matches, None)
+def _counted(rule_id: str, char: str, offset: int, count: int) -> TextFinding:
+    more = f" ({count} occurrences)" if count > 1 else ""
+    return TextFinding(rule_id, offset, f"{_describe(char)} at offset {offset}{more}")
+
+
+def _mojibake(text: str) -> TextFinding | None:
+    first = _MOJIBAKE.search(text)
     if first is None:
         return None
-    count = 1 + sum(1 for _ in matches)
-    what = repr(first.group()) if rule.id == "text-mojibake" else _describe(first.group()[0])
+    count = sum(1 for _ in _MOJIBAKE.finditer(text))
     more = f" ({count} occurrences)" if count > 1 else ""
-    return TextFinding(rule.id, first.start(), f"{what} at offset {first.start()}{more}")
+    shown = first.group() if len(first.group()) <= 40 else first.group()[:40] + "..."
+    return TextFinding("text-mojibake", first.start(), f"{shown!r} at offset {first.start()}{more}")
 
 
 def _mixed_digits(text: str) -> TextFinding | None:
@@ -188,26 +200,50 @@ def _mixed_digits(text: str) -> TextFinding | None:
     return None
 
 
+def _rule_of_each_suspect() -> dict[str, str]:
+    """Which single-character rule each suspicious code point belongs to (or which run rule it wakes)."""
+    every = "".join(map(chr, range(0x10000)))
+    # The rest wake a rule that looks at runs: Latin-1 signs wake mojibake, Eastern digits the digits.
+    owners = dict.fromkeys(_SUSPECT.findall(every), "text-mixed-digits")
+    owners.update(dict.fromkeys(_HINT.findall(every), "text-mojibake"))
+    for rule in RULES:
+        if rule.pattern is not None and rule.id != "text-mojibake":
+            owners.update((char, rule.id) for run in rule.pattern.findall(every) for char in run)
+    return owners
+
+
+_RULE_OF = _rule_of_each_suspect()
+_RUN_RULES = {"text-mojibake": _mojibake, "text-mixed-digits": _mixed_digits}
+
+
 def check_text(text: str) -> Iterator[TextFinding]:
-    """Every rule that the text breaks, at most one finding per rule (with its first offset)."""
+    """Every rule that the text breaks, at most one finding per rule (with its first offset and a count)."""
     if not unicodedata.is_normalized("NFC", text):
         normalized = unicodedata.normalize("NFC", text)
-        first = next(
+        offset = next(
             (i for i, (a, b) in enumerate(zip(text, normalized, strict=False)) if a != b),
             min(len(text), len(normalized)),
         )
-        yield TextFinding("text-not-nfc", first, f"text is not NFC (first change near offset {first})")
-    if _SUSPECT.search(text) is None:
+        yield TextFinding("text-not-nfc", offset, f"text is not NFC (first change near offset {offset})")
+    hit = _SUSPECT.search(text)
+    if hit is None:  # the common case: one scan, and done
         return
-    for rule in RULES:
-        if rule.id == "text-mixed-digits":
-            found = _mixed_digits(text)
-        elif rule.pattern is not None:
-            found = _first_match(rule, text)
+    seen: dict[str, list[Any]] = {}  # rule id -> [first char, first offset, count]
+    for match in _SUSPECT.finditer(text, hit.start()):
+        rule_id = _RULE_OF[match.group()]
+        if rule_id in seen:
+            seen[rule_id][2] += 1
         else:
+            seen[rule_id] = [match.group(), match.start(), 1]
+    for rule in RULES:
+        if rule.id not in seen:
             continue
-        if found is not None:
-            yield found
+        if rule.id in _RUN_RULES:
+            found = _RUN_RULES[rule.id](text)
+            if found is not None:
+                yield found
+        else:
+            yield _counted(rule.id, *seen[rule.id])
 
 
 def fix_text(text: str, rules: frozenset[str] | None = None) -> tuple[str, list[str]]:

@@ -19,12 +19,18 @@ class Rule:
 E, W = Severity.ERROR, Severity.WARNING
 
 _RULES = [
-    Rule("file-io", E, "file", "The file cannot be read."),
-    Rule("file-encoding", E, "file", "The file is not UTF-8; the likely encoding is named."),
+    Rule("file-io", E, "file", "The file cannot be read (the exit code is then 2)."),
+    Rule(
+        "file-encoding",
+        E,
+        "file",
+        "The file is not UTF-8 (one finding naming the likely encoding), or lines of a UTF-8 file hold bytes "
+        "that are not (one finding per line).",
+    ),
     Rule("file-bom", E, "file", "The file starts with a UTF-8 byte-order mark."),
     Rule("line-ending", E, "file", "Lines end with \\r\\n or the last line has no \\n."),
     Rule("blank-line", W, "file", "An empty line between records."),
-    Rule("unknown-file", W, "file", "A .jsonl file outside articles/, targets/ and annotations/."),
+    Rule("unknown-file", W, "file", "A .jsonl file outside articles/, targets/, annotations/ and splits/."),
     Rule("json-syntax", E, "json", "The line is not one JSON object."),
     Rule("schema", E, "schema", "The record does not match its JSON Schema."),
     Rule(
@@ -34,11 +40,21 @@ _RULES = [
         "The line is not in canonical form (sorted keys, compact, characters unescaped).",
     ),
     Rule("sort-order", W, "json", "Records are not sorted by id."),
-    Rule("duplicate-id", E, "corpus", "The same id appears twice among records of one kind."),
+    Rule(
+        "duplicate-id",
+        E,
+        "corpus",
+        "The same id appears twice among records of one kind (for splits: the same article_id twice).",
+    ),
     Rule(
         "text-empty", E, "text", "A title or text that is empty or only white space (unknown title is null)."
     ),
-    Rule("unknown-article", E, "corpus", "A record points to an article id that does not exist."),
+    Rule(
+        "unknown-article",
+        E,
+        "corpus",
+        "A target, annotation or split points to an article id that does not exist.",
+    ),
     Rule("unknown-target", E, "corpus", "A stance record points to a target id that does not exist."),
     Rule("target-not-attached", E, "corpus", "A stance record's article is not among its target's articles."),
     Rule("unknown-label", E, "corpus", "A label that the label scheme does not define."),

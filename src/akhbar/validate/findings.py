@@ -10,10 +10,10 @@ from akhbar.text.rules import Severity
 from akhbar.validate.catalogue import RULES
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     path: str
-    line: int | None
+    line: int | None  # None for a finding about a whole file
     rule: str
     json_path: str | None
     message: str
@@ -21,6 +21,19 @@ class Finding:
     @property
     def severity(self) -> Severity:
         return RULES[self.rule].severity
+
+    def __lt__(self, other: Finding) -> bool:
+        """By file, then line (whole-file findings first), then rule: the order a report is read in."""
+        return self._key() < other._key()
+
+    def _key(self) -> tuple[str, int, str, str, str]:
+        return (
+            self.path,
+            -1 if self.line is None else self.line,
+            self.rule,
+            self.json_path or "",
+            self.message,
+        )
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -48,6 +61,9 @@ class Report:
 
     @property
     def exit_code(self) -> int:
+        """2 when a file could not be read at all (an I/O problem), else 1 when there are errors, else 0."""
+        if any(finding.rule == "file-io" for finding in self.findings):
+            return 2
         return 1 if self.errors else 0
 
     def by_rule(self) -> Counter[str]:

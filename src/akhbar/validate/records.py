@@ -1,15 +1,24 @@
-"""Checks of one line and one record, with no knowledge of other files."""
+"""Checks of one line and one record, with no knowledge of other files.
+
+Records come from untrusted files: any field may hold any JSON value, so every check looks at the type
+of what it reads before using it, and the schema findings say what is wrong.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import orjson
 
 from akhbar import jsonl
 from akhbar.corpus import Kind, text_sha256
-from akhbar.scheme import Scheme, validator
+from akhbar.errors import UsageError
+from akhbar.scheme import SCHEMA_FILES, Scheme, load_scheme, validator
 from akhbar.text.rules import check_text
+from akhbar.validate.files import utf8_problem
 from akhbar.validate.findings import Finding
 
 TEXT_FIELDS: dict[Kind, tuple[str, ...]] = {
@@ -25,14 +34,14 @@ def json_path(parts: list[str | int]) -> str:
 
 
 def parse_line(raw: bytes, path: str, line: int) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """The record on a line, or the finding that says why there is none."""
+    """The record on a line, or the finding that says why there is none (bytes that are not UTF-8 first)."""
     try:
         record = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        message = str(error)
-        if "UTF-8" in message:
-            message = "line is not valid UTF-8"
-        return None, [Finding(path, line, "json-syntax", None, f"malformed JSON: {message}")]
+        problem = utf8_problem(raw)
+        if problem is not None:
+            return None, [Finding(path, line, "file-encoding", None, problem)]
+        return None, [Finding(path, line, "json-syntax", None, f"malformed JSON: {error}")]
     if not isinstance(record, dict):
         return None, [
             Finding(
@@ -46,17 +55,41 @@ def parse_line(raw: bytes, path: str, line: int) -> tuple[dict[str, Any] | None,
     return record, []
 
 
+def _schema_message(message: str) -> str:
+    # jsonschema-rs words a forbidden field (a `false` subschema) as "False schema does not allow X".
+    if message.startswith("False schema"):
+        return f"field not allowed here (value {message.split(' does not allow ', 1)[-1]})"
+    return message
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What checking records needs, loaded once from one project's schema/ folder."""
+
+    scheme: Scheme
+    schemas: dict[str, jsonschema_rs.Validator]
+
+    @classmethod
+    def load(cls, schema_dir: Path) -> Rules:
+        """The label scheme and every compiled schema, or a UsageError that says what is wrong with them."""
+        try:
+            schemas = {kind: validator(kind, schema_dir) for kind in SCHEMA_FILES}
+            return cls(load_scheme(schema_dir), schemas)
+        except (OSError, ValueError, KeyError) as error:
+            raise UsageError(f"cannot load the schemas and label scheme in {schema_dir}: {error}") from None
+
+
 def check_record(
-    record: dict[str, Any], raw: bytes, kind: Kind, scheme: Scheme, path: str, line: int
+    record: dict[str, Any], raw: bytes, kind: Kind, rules: Rules, path: str, line: int
 ) -> list[Finding]:
+    """Schema, text rules, labels and canonical form of one record; `raw` is its line without the line end."""
     findings: list[Finding] = []
-    schema = validator(kind)
+    schema = rules.schemas[kind]
     if not schema.is_valid(record):
         for error in schema.iter_errors(record):
-            message = error.message
-            if message.startswith("False schema"):
-                message = f"field not allowed here: {message.split(' does not allow ', 1)[-1]}"
-            findings.append(Finding(path, line, "schema", json_path(list(error.instance_path)), message))
+            where = json_path(list(error.instance_path))
+            findings.append(Finding(path, line, "schema", where, _schema_message(error.message)))
+    schema_ok = not findings
     for name in TEXT_FIELDS[kind]:
         value = record.get(name)
         if not isinstance(value, str):
@@ -67,8 +100,8 @@ def check_record(
         for found in check_text(value):
             findings.append(Finding(path, line, found.rule, f"$.{name}", found.message))
     if kind == "annotation":
-        findings += _check_labels(record, scheme, path, line)
-    if not findings and raw.rstrip(b"\r\n") + b"\n" != jsonl.dumps(record):
+        findings += _check_labels(record, rules.scheme, path, line)
+    if schema_ok and jsonl.dumps(record) != raw + b"\n":
         findings.append(
             Finding(
                 path,
@@ -79,6 +112,22 @@ def check_record(
             )
         )
     return findings
+
+
+def _spans(record: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The spans of an annotation that are objects, with their index; the schema reports the rest."""
+    spans = record.get("spans")
+    if not isinstance(spans, list):
+        return []
+    return [(index, span) for index, span in enumerate(spans) if isinstance(span, dict)]
+
+
+def _offsets(span: dict[str, Any]) -> tuple[int, int] | None:
+    start, end = span.get("start"), span.get("end")
+    # bool is an int in Python but not in JSON: the schema reports it.
+    if type(start) is int and type(end) is int:
+        return start, end
+    return None
 
 
 def _check_labels(record: dict[str, Any], scheme: Scheme, path: str, line: int) -> list[Finding]:
@@ -94,13 +143,8 @@ def _check_labels(record: dict[str, Any], scheme: Scheme, path: str, line: int) 
                 f"stance {stance!r} is not one of {', '.join(scheme.stance_names)}",
             )
         )
-    spans = record.get("spans")
-    if not isinstance(spans, list):
-        return findings
     seen = set()
-    for index, span in enumerate(spans):
-        if not isinstance(span, dict):
-            continue
+    for index, span in _spans(record):
         where = f"$.spans[{index}]"
         label = span.get("label")
         if isinstance(label, str) and label not in scheme.entity_names:
@@ -113,13 +157,15 @@ def _check_labels(record: dict[str, Any], scheme: Scheme, path: str, line: int) 
                     f"entity label {label!r} is not in the label scheme",
                 )
             )
-        start, end = span.get("start"), span.get("end")
-        if isinstance(start, int) and isinstance(end, int) and start >= end:
+        offsets = _offsets(span)
+        if offsets is None or not isinstance(label, str):
+            continue
+        start, end = offsets
+        if start >= end:
             findings.append(
                 Finding(path, line, "span-bounds", where, f"span start {start} is not before end {end}")
             )
-        key = (start, end, label)
-        if key in seen:
+        if (start, end, label) in seen:
             findings.append(
                 Finding(
                     path,
@@ -129,7 +175,7 @@ def _check_labels(record: dict[str, Any], scheme: Scheme, path: str, line: int) 
                     f"span {start}-{end} {label} appears twice in this annotation",
                 )
             )
-        seen.add(key)
+        seen.add((start, end, label))
     return findings
 
 
@@ -146,11 +192,13 @@ def check_spans_against(text: str, annotation: dict[str, Any], path: str, line: 
                 f"annotation was made on another text of article {annotation.get('article_id')!r}",
             )
         )
-    for index, span in enumerate(annotation.get("spans") or []):
-        start, end, surface = span.get("start"), span.get("end"), span.get("text")
-        if not (isinstance(start, int) and isinstance(end, int)) or start >= end:
+    for index, span in _spans(annotation):
+        offsets = _offsets(span)
+        if offsets is None or offsets[0] < 0 or offsets[0] >= offsets[1]:
             continue
+        start, end = offsets
         where = f"$.spans[{index}]"
+        surface = span.get("text")
         if end > len(text):
             findings.append(
                 Finding(

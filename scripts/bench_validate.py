@@ -1,0 +1,437 @@
+"""Benchmark `akhbar validate` against parsing the same JSON Lines with orjson in one thread.
+
+For each size, a synthetic corpus is generated in a temporary project: articles of about 5 KB made by
+recombining the sentences of the committed corpus, every record marked `"synthetic": true`, with
+deliberate problems in a few percent of them (so the slow paths run too) and a few stance targets and
+entity annotations (so the cross-file checks run too). Then, each in its own process:
+
+- parse: read the articles file line by line and `orjson.loads` every line, in one thread;
+- validate: `akhbar validate` with every rule on, with every core (the default) and with one;
+
+Times are wall-clock times of the whole process (start-up included), the best of --repeat runs taken in
+turns, each after reading the files once so that they come from the page cache. Memory is the peak
+resident set of the process tree, sampled from /proc every 50 ms in one more run: the largest single
+process (its VmHWM) and the sum over the tree (proportional set size, so that pages forked workers share
+count once). The script checks that validation found exactly the problems that were planted.
+
+    .venv/bin/python scripts/bench_validate.py            # writes benchmarks/validate.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shlex
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from akhbar import jsonl
+from akhbar.corpus import iter_articles, text_sha256
+from akhbar.paths import Project
+from akhbar.scheme import validator
+from akhbar.text.rules import check_text
+
+ROOT = Path(__file__).resolve().parents[1]
+AKHBAR = Path(sys.executable).parent / "akhbar"
+TEXT_BYTES = 4800  # UTF-8 bytes of body per article: with title and metadata a line is about 5 KB
+PROBLEM_EVERY = 33  # one article in 33 (3%) gets one deliberate problem
+TARGET_EVERY = 1000  # one stance target and one entity annotation per 1000 articles
+
+# The deliberate problems: rule id -> how to plant it into a text (each adds exactly one finding).
+PROBLEMS = {
+    "text-control-char": lambda text: text[:50] + "\x1a" + text[50:],
+    "text-replacement-char": lambda text: text[:50] + "\ufffd" + text[50:],
+    "text-presentation-form": lambda text: text + " \ufed7\ufe8e\ufedd",
+    "text-mojibake": lambda text: text + " " + "العراق".encode().decode("cp1256"),
+    "text-not-nfc": lambda text: text + " \u0627\u0653",
+    "text-bidi-control": lambda text: text[:50] + "\u200f" + text[50:],
+    "text-zero-width": lambda text: text[:50] + "\u200b" + text[50:],
+    "text-persian-letter": lambda text: text + " \u06cc",
+    "text-tatweel": lambda text: text + " حصـرا",
+    "text-mixed-digits": lambda text: text + " ٢0٢٣",
+}
+
+
+def sentences(project: Project) -> list[str]:
+    """The sentences of the committed corpus that break no text rule (the problems are planted apart)."""
+    pool = []
+    for article in iter_articles(project):
+        for paragraph in article["text"].split("\n"):
+            for sentence in paragraph.replace("، ", "،\n").replace(". ", ".\n").split("\n"):
+                if len(sentence) > 20 and not list(check_text(sentence)):
+                    pool.append(sentence.strip())
+    if not pool:
+        sys.exit("bench_validate: the committed corpus has no sentences to recombine")
+    return pool
+
+
+def article(index: int, pool: list[str], rng: random.Random) -> tuple[dict, str | None]:
+    paragraphs, size = [], 0
+    while size < TEXT_BYTES:
+        paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
+        paragraphs.append(paragraph)
+        size += len(paragraph.encode("utf-8")) + 1
+    text = "\n".join(paragraphs)
+    problem = None
+    if index % PROBLEM_EVERY == PROBLEM_EVERY - 1:
+        problem = list(PROBLEMS)[(index // PROBLEM_EVERY) % len(PROBLEMS)]
+        text = PROBLEMS[problem](text)
+    record = {
+        "id": f"bench-{index:07d}",
+        "title": rng.choice(pool)[:120],
+        "text": text,
+        "source": "bench",
+        "url": None,
+        "published": None,
+        "author": None,
+        "language": "ar",
+        "story_id": None,
+        "synthetic": True,
+        "provenance": {
+            "adapter": "synthetic",
+            "source_file": "scripts/bench_validate.py",
+            "ingested_at": "2026-01-01T00:00:00Z",
+            "collection": "benchmark",
+        },
+    }
+    return record, problem
+
+
+def generate(root: Path, count: int, pool: list[str], seed: int) -> tuple[Path, Counter[str]]:
+    """A project at `root` with `count` synthetic articles; returns the articles file and planted problems."""
+    rng = random.Random(seed)
+    project = Project(root)
+    (root / "schema").symlink_to(ROOT / "schema")
+    planted: Counter[str] = Counter()
+    targets, annotations = [], []
+    path = project.articles / "bench.jsonl"
+    with jsonl.atomic_writer(path) as handle:
+        for index in range(count):
+            record, problem = article(index, pool, rng)
+            if problem:
+                planted[problem] += 1
+            handle.write(jsonl.dumps(record))
+            if index % TARGET_EVERY == 0:
+                text = record["text"]
+                start = text.index(" ") + 1
+                end = text.index(" ", start)
+                targets.append(
+                    {
+                        "id": f"bench-claim-{index:07d}",
+                        "claim": record["title"],
+                        "article_ids": [record["id"]],
+                        "origin": "synthetic (scripts/bench_validate.py)",
+                    }
+                )
+                annotations.append(
+                    {
+                        "id": f"bench-ann-{index:07d}",
+                        "layer": "entities",
+                        "article_id": record["id"],
+                        "text_sha256": text_sha256(text),
+                        "annotator": "bench",
+                        "spans": [{"start": start, "end": end, "label": "GPE", "text": text[start:end]}],
+                        "provenance": {
+                            "tool": "synthetic",
+                            "project_id": None,
+                            "task_id": None,
+                            "annotation_id": None,
+                            "created_at": None,
+                            "updated_at": None,
+                        },
+                    }
+                )
+    jsonl.write(project.targets / "bench.jsonl", targets)
+    jsonl.write(project.annotations / "entities" / "bench.jsonl", annotations)
+    return path, planted
+
+
+@dataclass
+class Run:
+    seconds: float
+    stdout: str
+    max_rss_mb: float = 0.0  # the peak of the largest single process of the tree, sampled
+    tree_pss_mb: float = 0.0  # the peak of the sum over the tree, sampled
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo += [int(child) for child in handle.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _memory_mb(pids: list[int]) -> tuple[float, dict[int, float]]:
+    """The tree's proportional set size, and each process's peak resident set (VmHWM), in MB."""
+    total, peaks = 0, {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+            with open(f"/proc/{pid}/status") as handle:
+                peaks[pid] = (
+                    next(int(line.split()[1]) for line in handle if line.startswith("VmHWM:")) * 1024 / 1e6
+                )
+        except (OSError, StopIteration):
+            continue
+    return total * 1024 / 1e6, peaks  # kB (KiB) to MB
+
+
+def measure(command: list[str], env: dict[str, str], sample: bool = False) -> Run:
+    """Run a command to its end; with `sample`, also watch the memory of its process tree.
+
+    Memory comes from /proc while the processes live: the rusage of a child also counts the memory of
+    the parent it was spawned from, which is this script's, not the command's.
+    """
+    tree_peak, process_peaks = [0.0], {}
+    done = threading.Event()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                total, peaks = _memory_mb(_tree(process.pid))
+                tree_peak[0] = max(tree_peak[0], total)
+                process_peaks.update(peaks)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        if sample:
+            watcher.start()
+        process.wait()
+        seconds = time.perf_counter() - start
+        done.set()
+        if sample:
+            watcher.join()
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 1):
+            failed = f"{shlex.join(command)} failed ({process.returncode})"
+            sys.exit(f"bench_validate: {failed}:\n{err.read().decode()}")
+        return Run(
+            seconds, out.read().decode("utf-8"), max(process_peaks.values(), default=0.0), tree_peak[0]
+        )
+
+
+PARSE = """
+import sys, orjson
+count = 0
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        orjson.loads(line)
+        count += 1
+print(count)
+"""
+
+
+def warm(folder: Path) -> None:
+    """Read every file once, so that each run finds them in the page cache: CPU, not the disk, is measured."""
+    for path in folder.rglob("*.jsonl"):
+        with path.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+
+
+def best(commands: list[list[str]], env: dict[str, str], repeat: int, data: Path) -> list[Run]:
+    """The fastest of `repeat` timed runs of each command, taken in turns so that a change in the load of
+    the machine hits all of them alike; memory from one more run of each that samples it."""
+    runs: list[list[Run]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for command, done in zip(commands, runs, strict=True):
+            warm(data)
+            done.append(measure(command, env))
+    fastest = []
+    for command, done in zip(commands, runs, strict=True):
+        run = min(done, key=lambda each: each.seconds)
+        warm(data)
+        sampled = measure(command, env, sample=True)
+        run.max_rss_mb, run.tree_pss_mb = sampled.max_rss_mb, sampled.tree_pss_mb
+        fastest.append(run)
+    return fastest
+
+
+def costs(path: Path, project: Project, count: int = 10_000) -> dict[str, float]:
+    """Microseconds per article of each part of validation, in this process (the best of three passes)."""
+    with path.open("rb") as handle:
+        lines = [line for _, line in zip(range(count), handle, strict=False)]
+    schema = validator("article", project.schema)
+
+    def best_of_three(work: Callable[[dict[str, Any], bytes], object]) -> float:
+        times = []
+        for _ in range(3):
+            records = [orjson.loads(line) for line in lines]  # fresh strings: no cached UTF-8 form
+            start = time.process_time()
+            for record, line in zip(records, lines, strict=True):
+                work(record, line)
+            times.append(time.process_time() - start)
+        return min(times) / len(lines) * 1e6
+
+    return {
+        "parse (orjson.loads)": best_of_three(lambda record, line: orjson.loads(line)),
+        "JSON Schema (jsonschema-rs)": best_of_three(lambda record, line: schema.is_valid(record)),
+        "NFC check of title and text": best_of_three(
+            lambda record, line: (
+                unicodedata.is_normalized("NFC", record["title"]),
+                unicodedata.is_normalized("NFC", record["text"]),
+            )
+        ),
+        "all Arabic text rules on title and text (NFC included)": best_of_three(
+            lambda record, line: (list(check_text(record["title"])), list(check_text(record["text"])))
+        ),
+        "canonical form (serialize with orjson, compare)": best_of_three(
+            lambda record, line: jsonl.dumps(record) == line
+        ),
+    }
+
+
+def machine() -> dict[str, str]:
+    with open("/proc/meminfo") as handle:
+        memory = next(int(line.split()[1]) for line in handle if line.startswith("MemTotal"))
+    with open("/proc/cpuinfo") as handle:
+        model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "?")
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": model,
+        "memory": f"{memory / 1024 / 1024:.1f} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "orjson": version("orjson"),
+        "jsonschema-rs": version("jsonschema-rs"),
+        "akhbar": version("akhbar"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="25000,50000,100000", help="numbers of articles, comma-separated")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the fastest counts")
+    parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="where the corpora go (default: a temp dir)"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "validate.md")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    pool = sentences(Project(ROOT))
+    load_before = os.getloadavg()
+    rows = []
+    for count in sizes:
+        with tempfile.TemporaryDirectory(prefix="bench-validate-", dir=args.workdir) as tmp:
+            path, planted = generate(Path(tmp), count, pool, args.seed)
+            megabytes = path.stat().st_size / 1e6
+            env = {**os.environ, "AKHBAR_ROOT": tmp}
+            os.sync()  # the corpus just written must not be flushed to disk during the measurements
+            parse, validate, one = best(
+                [
+                    [sys.executable, "-c", PARSE, str(path)],
+                    [str(AKHBAR), "validate", "--format", "json"],
+                    [str(AKHBAR), "validate", "--format", "json", "--jobs", "1"],
+                ],
+                env,
+                args.repeat,
+                Path(tmp),
+            )
+            report = json.loads(validate.stdout)
+            if int(parse.stdout) != count or report["records"].get("article") != count:
+                sys.exit(f"bench_validate: not every article was read: {report['records']}")
+            if report["by_rule"] != planted:
+                sys.exit(f"bench_validate: found {report['by_rule']}, planted {dict(planted)}")
+            rows.append((count, megabytes, sum(planted.values()), parse, validate, one))
+            print(
+                f"{count} articles: parse {parse.seconds:.2f}s, validate {validate.seconds:.2f}s",
+                file=sys.stderr,
+            )
+            if count == sizes[0]:
+                parts = costs(path, Project(Path(tmp)))
+    write(args, rows, parts, load_before, os.getloadavg())
+
+
+def write(
+    args: argparse.Namespace, rows: list, parts: dict[str, float], load_before: tuple, load_after: tuple
+) -> None:
+    command = shlex.join([".venv/bin/python", "scripts/bench_validate.py", *sys.argv[1:]])
+    lines = [
+        "# Benchmark: `akhbar validate`",
+        "",
+        f"Generated by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; do not edit by hand.",
+        "",
+        'Synthetic corpora (every record `"synthetic": true`, sentences of the committed corpus recombined,'
+        f" about 5 KB per article line, a deliberate text problem in one article of {PROBLEM_EVERY},"
+        f" one stance target and one entity annotation per {TARGET_EVERY} articles).",
+        f"Each figure is the fastest of {args.repeat} runs of a whole process, start-up included; the three"
+        " commands run in turns, each after the files were read once, so that they come from the page cache."
+        " *parse* reads the articles file line by line and `orjson.loads` each line in one thread; *validate*"
+        " is `akhbar validate --format json` with every rule on and every core (default), *1 job* the same"
+        " with `--jobs 1`. *ratio* is validate throughput over parse throughput (target: at least 0.5)."
+        " Memory, sampled every 50 ms in one more run: the peak of the largest single process (max RSS, its"
+        " VmHWM), and of the whole process tree (sum of PSS).",
+        "",
+        "| articles | MB | planted problems | parse articles/s | parse MB/s | validate articles/s |"
+        " validate MB/s | ratio | 1 job articles/s | parse max RSS MB | validate max RSS MB |"
+        " validate tree PSS MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for count, megabytes, planted, parse, validate, one in rows:
+        lines.append(
+            f"| {count:,} | {megabytes:,.0f} | {planted:,} | {count / parse.seconds:,.0f} |"
+            f" {megabytes / parse.seconds:,.0f} | {count / validate.seconds:,.0f} |"
+            f" {megabytes / validate.seconds:,.0f} | {parse.seconds / validate.seconds:.2f} |"
+            f" {count / one.seconds:,.0f} | {parse.max_rss_mb:,.0f} | {validate.max_rss_mb:,.0f} |"
+            f" {validate.tree_pss_mb:,.0f} |"
+        )
+    ratios = [parse.seconds / validate.seconds for _, _, _, parse, validate, _ in rows]
+    (small, *_, small_validate, _), (large, *_, large_validate, _) = rows[0], rows[-1]
+    growth = (large_validate.max_rss_mb - small_validate.max_rss_mb) * 1e6 / max(large - small, 1)
+    verdict = "met" if min(ratios) >= 0.5 else "NOT met"
+    lines += [
+        "",
+        f"Target (validate at least 0.5 of one-thread parse throughput): **{verdict}**"
+        f" (lowest ratio {min(ratios):.3f}).",
+        "",
+        "Where the time goes, in microseconds per article in one process (the first"
+        f" {min(10_000, rows[0][0]):,} articles of the {rows[0][0]:,} corpus, best of three passes; reading"
+        " lines and bookkeeping come on top):",
+        "",
+        *[f"- {name}: {micros:.1f}" for name, micros in parts.items()],
+        "",
+        f"Memory from {small:,} to {large:,} articles: the largest process grows by {growth:,.0f} bytes per"
+        f" article (about {growth / 5000:.0%} of an article line): the index of ids kept to find duplicates"
+        " across files. Article texts are not kept.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in machine().items()],
+        f"- load average before / after: {' '.join(f'{x:.2f}' for x in load_before)} /"
+        f" {' '.join(f'{x:.2f}' for x in load_after)} (other work on the machine slows the figures)",
+        "",
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines), "utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

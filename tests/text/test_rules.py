@@ -1,0 +1,158 @@
+"""The Arabic text rules: what each one finds (and where), what it leaves alone, and the repairs."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from akhbar.text.rules import FIXABLE, RULES, RULES_BY_ID, Severity, TextFinding, check_text, fix_text
+
+CLEAN = "قال المتحدث باسم وزارة الصحة في بغداد إن الفريق الطبي وصل يوم الأحد."
+
+# rule id -> (text that breaks it, expected first offset)
+BROKEN = {
+    "text-control-char": (CLEAN + "\x1a", len(CLEAN)),
+    "text-replacement-char": ("قال \ufffd", 4),
+    "text-presentation-form": ("قال \ufed7\ufe8e\ufedd", 4),
+    "text-mojibake": ("قال " + "العراق".encode().decode("cp1256"), 4),
+    "text-not-nfc": ("عم\u0651\u064eان", 2),
+    "text-bidi-control": ("قال\u200f 2024", 3),
+    "text-zero-width": ("بي\u200bت", 2),
+    "text-persian-letter": ("کتاب", 0),
+    "text-tatweel": ("حصـرا", 2),
+    "text-mixed-digits": ("عام ٢0٢٣", 4),
+}
+
+# Text that looks close to a rule's trigger but is correct Arabic news text.
+NEAR_MISSES = [
+    CLEAN,
+    "سطر أول\nسطر\tثان",  # new lines and tabs are not control garbage
+    "عمَّان وآمن وسُئل",  # diacritics and hamza forms in NFC order
+    "«اقتباس» بين\u00a0كلمتين",  # guillemets and NBSP are normal in Arabic news
+    "café 30° Zürich",  # Latin-1 letters that are not mojibake
+    "عام ٢٠٢٣ وعام 2024 و ١٫٥",  # each number in one digit system
+    "ي ك ى ة",  # Arabic yeh, kaf, alef maksura, teh marbuta
+    "",
+]
+
+
+def rules_of(text: str) -> list[str]:
+    return [finding.rule for finding in check_text(text)]
+
+
+def test_every_rule_is_covered_here() -> None:
+    assert set(BROKEN) == set(RULES_BY_ID)
+    assert len(RULES) == len(RULES_BY_ID)
+
+
+@pytest.mark.parametrize("rule", sorted(BROKEN))
+def test_each_rule_finds_its_problem_and_only_it(rule: str) -> None:
+    text, offset = BROKEN[rule]
+    found = list(check_text(text))
+    assert [finding.rule for finding in found] == [rule]
+    assert found[0].offset == offset
+    assert f"offset {offset}" in found[0].message
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_correct_text_breaks_no_rule(text: str) -> None:
+    assert rules_of(text) == []
+
+
+def test_messages_name_the_character_and_count_occurrences() -> None:
+    (found,) = check_text("قال \ufed7\ufe8e\ufedd")
+    assert found == TextFinding(
+        "text-presentation-form", 4, "U+FED7 ARABIC LETTER QAF INITIAL FORM at offset 4 (3 occurrences)"
+    )
+    (found,) = check_text("a\x1ab")
+    assert found.message == "U+001A control character at offset 1"
+    (found,) = check_text("x" + "العراق".encode().decode("cp1256"))
+    assert found.message == "'ط§ظ„ط¹ط±ط§ظ‚' at offset 1"
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "العراق".encode().decode("cp1256"),  # UTF-8 read as windows-1256
+        "العراق".encode().decode("cp1252", errors="replace").replace("\ufffd", ""),  # UTF-8 read as cp1252
+        "العراق".encode().decode("latin-1"),  # UTF-8 read as Latin-1 (with C1 controls)
+        "العراق".encode("cp1256").decode("latin-1"),  # windows-1256 read as Latin-1
+    ],
+)
+def test_the_usual_mojibake_signatures_are_found(wrong: str) -> None:
+    assert "text-mojibake" in rules_of(wrong)
+
+
+def test_several_rules_at_once_come_in_rule_order() -> None:
+    text = "\u200fحصـرا ک \x1a \ufffd"
+    assert rules_of(text) == [
+        "text-control-char",
+        "text-replacement-char",
+        "text-bidi-control",
+        "text-persian-letter",
+        "text-tatweel",
+    ]
+
+
+def test_every_suspicious_code_point_belongs_to_the_rule_that_reports_it() -> None:
+    """Each single-character rule, fed every code point of the Basic Multilingual Plane one at a time."""
+    single = {
+        rule.id: rule.pattern for rule in RULES if rule.pattern is not None and rule.id != "text-mojibake"
+    }
+    for code in range(0x10000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cs":
+            continue
+        expected = [rule for rule, pattern in single.items() if pattern.fullmatch(char)]
+        found = [rule for rule in rules_of(char) if rule in single]
+        assert found == expected, f"U+{code:04X}: {found} != {expected}"
+
+
+def test_severities_follow_the_issue() -> None:
+    errors = {rule.id for rule in RULES if rule.severity is Severity.ERROR}
+    assert errors == {
+        "text-control-char",
+        "text-replacement-char",
+        "text-presentation-form",
+        "text-mojibake",
+        "text-not-nfc",
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "broken", "fixed"),
+    [
+        ("text-control-char", "أ\x1aب\r\nج", "أب\nج"),
+        ("text-presentation-form", "\ufed7\ufe8e\ufedd", "قال"),
+        ("text-not-nfc", "\u0627\u0653", "\u0622"),
+        ("text-bidi-control", "\u200fقال\u200e", "قال"),
+        ("text-zero-width", "بي\u200bت", "بيت"),
+        ("text-persian-letter", "کی", "كي"),
+        ("text-tatweel", "حصـرا", "حصرا"),
+    ],
+)
+def test_each_repair_fixes_its_rule(rule: str, broken: str, fixed: str) -> None:
+    assert rule in FIXABLE
+    assert fix_text(broken, frozenset({rule})) == (fixed, [rule])
+    assert rule not in rules_of(fixed)
+
+
+def test_rules_without_a_safe_repair_are_not_fixable() -> None:
+    assert set(RULES_BY_ID) - set(FIXABLE) == {"text-replacement-char", "text-mojibake", "text-mixed-digits"}
+
+
+def test_all_repairs_together_leave_clean_nfc_text_and_name_what_they_did() -> None:
+    text = "\u200f\ufed7\ufe8e\ufedd حصـرا کتاب \u0627\u0653 \x1a"
+    fixed, applied = fix_text(text)
+    assert fixed == "قال حصرا كتاب \u0622 "
+    assert rules_of(fixed) == []
+    assert applied == [
+        "text-control-char",
+        "text-bidi-control",
+        "text-presentation-form",
+        "text-persian-letter",
+        "text-tatweel",
+        "text-not-nfc",
+    ]
+    assert fix_text(CLEAN) == (CLEAN, [])
