@@ -13,11 +13,9 @@ interrupted run leaves every corpus file as it was; a killed one may also leave 
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import os
 import shutil
-import signal
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -33,6 +31,7 @@ from akhbar.corpus import corpus_files, dedup_key
 from akhbar.errors import UsageError
 from akhbar.ingest.adapters import Item
 from akhbar.paths import Project
+from akhbar.staging import interrupts_held, remove_abandoned
 from akhbar.text.rules import Severity, fix_text
 from akhbar.validate.findings import Finding
 from akhbar.validate.records import Rules, check_record
@@ -169,33 +168,9 @@ def _read_existing(path: Path) -> Iterator[tuple[str, bytes]]:
                     yield orjson.loads(line)["id"], line if line.endswith(b"\n") else line + b"\n"
 
 
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while the new files replace the old, so no one sees half a commit."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def _remove_stale_staging(folder: Path) -> None:
     """Staging folders left by ingests that were killed (their process is gone)."""
-    for path in folder.glob(f"{STAGING}*"):
-        pid = path.name.removeprefix(STAGING).partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    remove_abandoned(folder, f"{STAGING}*", lambda name: name.removeprefix(STAGING).partition("-")[0])
 
 
 def _reason(errors: list[Finding]) -> Finding:
@@ -297,7 +272,7 @@ def ingest(
                 os.fsync(handle.fileno())
             merged.append((temporary, target))
             report.files[os.path.relpath(target, project.root)] = runs.counts[name]
-        with _interrupts_held():
+        with interrupts_held():
             for temporary, target in merged:
                 os.replace(temporary, target)
         return report

@@ -8,10 +8,8 @@ and rows go to Parquet in row groups as they are made.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 from collections import Counter
@@ -50,6 +48,7 @@ from akhbar.release.splits import (
     write_assignment,
 )
 from akhbar.scheme import Scheme, load_scheme
+from akhbar.staging import interrupts_held, remove_abandoned
 
 BATCH = 1000
 DEFAULT_SETTINGS = Settings()
@@ -362,40 +361,11 @@ def workdir(project: Project, kind: str) -> Path:
     """A fresh build folder under .akhbar/ (same file system as data/, so the final move is a rename);
     folders left by builds whose process is gone are removed first."""
     project.state.mkdir(parents=True, exist_ok=True)
-    for stale in project.state.glob("build-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
+    remove_abandoned(project.state, "build-*", lambda name: name.rsplit("-", 1)[-1])
     work = project.state / f"build-{kind}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     return work
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) while the finished release is moved into place: a few renames."""
-    received: list[int] = []
-    handlers = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        handlers[sig] = signal.signal(sig, lambda number, _frame: received.append(number))
-    try:
-        yield
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-        if received:
-            raise KeyboardInterrupt
 
 
 def _release_mends(finding: Any, checked: Any) -> bool:
@@ -485,7 +455,7 @@ def release(
         staged[project.root / "CHANGELOG.md"].write_text(log, "utf-8")
         splits_folder = project.corpus / "splits"
         splits_folder.mkdir(parents=True, exist_ok=True)
-        with _interrupts_deferred():
+        with interrupts_held():
             os.replace(work / ASSIGNMENT_FILE, splits_folder / ASSIGNMENT_FILE)
             if project.data.exists():
                 os.rename(project.data, work / "previous-data")
