@@ -47,6 +47,7 @@ from akhbar.labelstudio.push import push
 from akhbar.labelstudio.tasks import entity_tasks
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
+from akhbar.synthetic import synthetic_article
 
 ROOT = Project(Path(__file__).resolve().parents[1])
 LIMIT = 1.5
@@ -71,23 +72,12 @@ def synthetic_corpus(root: Path, count: int) -> Project:
     for index in range(count):
         body = " ".join(pick.choice(pool) for _ in range(pick.randint(6, 14)))
         articles.append(
-            {
-                "id": f"bench-{index:06d}",
-                "title": f"خبر اصطناعي رقم {index}",
-                "text": f"{body}\n(نص اصطناعي رقم {index})",
-                "source": "synthetic",
-                "url": None,
-                "published": None,
-                "author": None,
-                "language": "ar",
-                "story_id": None,
-                "synthetic": True,
-                "provenance": {
-                    "adapter": "synthetic",
-                    "source_file": "scripts/bench_labelstudio.py",
-                    "ingested_at": "2026-01-01T00:00:00Z",
-                },
-            }
+            synthetic_article(
+                f"bench-{index:06d}",
+                f"{body}\n(نص اصطناعي رقم {index})",
+                made_by="scripts/bench_labelstudio.py",
+                title=f"خبر اصطناعي رقم {index}",
+            )
         )
     jsonl.write(project.articles / "synthetic.jsonl", articles)
     project.targets.mkdir(parents=True)

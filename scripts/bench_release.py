@@ -58,6 +58,8 @@ SHA_PLACEHOLDER = "0" * 64
 
 
 def _article(rng: random.Random, number: int) -> tuple[dict, list[dict]]:
+    from akhbar.synthetic import synthetic_article
+
     paragraphs = []
     spans: list[dict] = []
     position = 0
@@ -83,23 +85,7 @@ def _article(rng: random.Random, number: int) -> tuple[dict, list[dict]]:
         position += len(paragraph) + 1
         del p
     text = "\n".join(paragraphs)
-    article = {
-        "id": f"syn-{number:08d}",
-        "title": None,
-        "text": text,
-        "source": "synthetic",
-        "url": None,
-        "published": None,
-        "author": None,
-        "language": "ar",
-        "story_id": None,
-        "synthetic": True,
-        "provenance": {
-            "adapter": "synthetic",
-            "source_file": "bench_release.py",
-            "ingested_at": "2026-01-01T00:00:00Z",
-        },
-    }
+    article = synthetic_article(f"syn-{number:08d}", text, made_by="bench_release.py")
     return article, spans
 
 

@@ -45,6 +45,7 @@ from akhbar import jsonl
 from akhbar.corpus import iter_articles, text_sha256
 from akhbar.paths import Project
 from akhbar.scheme import validator
+from akhbar.synthetic import synthetic_article
 from akhbar.text.rules import check_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,24 +93,13 @@ def article(index: int, pool: list[str], rng: random.Random) -> tuple[dict, str 
     if index % PROBLEM_EVERY == PROBLEM_EVERY - 1:
         problem = list(PROBLEMS)[(index // PROBLEM_EVERY) % len(PROBLEMS)]
         text = PROBLEMS[problem](text)
-    record = {
-        "id": f"bench-{index:07d}",
-        "title": rng.choice(pool)[:120],
-        "text": text,
-        "source": "bench",
-        "url": None,
-        "published": None,
-        "author": None,
-        "language": "ar",
-        "story_id": None,
-        "synthetic": True,
-        "provenance": {
-            "adapter": "synthetic",
-            "source_file": "scripts/bench_validate.py",
-            "ingested_at": "2026-01-01T00:00:00Z",
-            "collection": "benchmark",
-        },
-    }
+    record = synthetic_article(
+        f"bench-{index:07d}",
+        text,
+        made_by="scripts/bench_validate.py",
+        title=rng.choice(pool)[:120],
+        source="bench",
+    )
     return record, problem
 
 

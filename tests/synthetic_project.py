@@ -10,6 +10,7 @@ from typing import Any
 from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
+from akhbar.synthetic import synthetic_article
 
 # Synthetic sentences (marked synthetic in every record): a template filled with names, no real news.
 SENTENCES = (
@@ -20,19 +21,14 @@ SENTENCES = (
 
 
 def article(index: int, text: str, *, source: str = "synthetic") -> dict[str, Any]:
-    return {
-        "id": f"syn_{index:04d}",
-        "title": None,
-        "text": text,
-        "source": source,
-        "url": None,
-        "published": f"2025-0{1 + index % 3}-15",
-        "author": None,
-        "language": "ar",
-        "story_id": None,
-        "synthetic": True,
-        "provenance": {"adapter": "synthetic", "source_file": "tests", "ingested_at": "2025-01-01T00:00:00Z"},
-    }
+    return synthetic_article(
+        f"syn_{index:04d}",
+        text,
+        made_by="tests",
+        ingested_at="2025-01-01T00:00:00Z",
+        source=source,
+        published=f"2025-0{1 + index % 3}-15",
+    )
 
 
 def annotation(

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from released_project import CLAIM_ID, build_release
 
 from akhbar.cli.main import main
 from akhbar.corpus import iter_articles
@@ -15,7 +16,6 @@ from akhbar.document.blocks import block
 from akhbar.document.run import DATASHEET, document
 from akhbar.paths import Project
 from akhbar.release.build import release
-from conftest import CLAIM_ID, build_release
 from synthetic_project import SENTENCES, annotation
 
 

@@ -12,6 +12,7 @@ from akhbar import jsonl
 from akhbar.labelstudio import server as local
 from akhbar.labelstudio.client import Connection
 from akhbar.paths import Project
+from akhbar.synthetic import synthetic_article as make_synthetic_article
 
 REPO = Project(Path(__file__).resolve().parents[2])
 SEED_ID = "000_161695620a18e1a3"
@@ -45,23 +46,7 @@ class LiveServer:
 
 
 def synthetic_article(article_id: str, text: str, title: str | None = None) -> dict[str, Any]:
-    return {
-        "id": article_id,
-        "title": title,
-        "text": text,
-        "source": "synthetic",
-        "url": None,
-        "published": None,
-        "author": None,
-        "language": "ar",
-        "story_id": None,
-        "synthetic": True,
-        "provenance": {
-            "adapter": "synthetic",
-            "source_file": "tests/labelstudio",
-            "ingested_at": "2026-01-01T00:00:00Z",
-        },
-    }
+    return make_synthetic_article(article_id, text, made_by="tests/labelstudio", title=title)
 
 
 def make_project(

@@ -9,6 +9,7 @@ from typing import Any
 from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
+from akhbar.synthetic import synthetic_article
 
 PROVENANCE = {
     "tool": "test",
@@ -21,19 +22,14 @@ PROVENANCE = {
 
 
 def article(article_id: str, text: str, *, story_id: str | None = None) -> dict[str, Any]:
-    return {
-        "id": article_id,
-        "title": "عنوان تجريبي",
-        "text": text,
-        "source": "synthetic",
-        "url": None,
-        "published": None,
-        "author": None,
-        "language": "ar",
-        "story_id": story_id,
-        "synthetic": True,
-        "provenance": {"adapter": "synthetic", "source_file": "tests", "ingested_at": "2025-01-01T00:00:00Z"},
-    }
+    return synthetic_article(
+        article_id,
+        text,
+        made_by="tests",
+        ingested_at="2025-01-01T00:00:00Z",
+        title="عنوان تجريبي",
+        story_id=story_id,
+    )
 
 
 def span(text: str, surface: str, label: str, occurrence: int = 0) -> dict[str, Any]:

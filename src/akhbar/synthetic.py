@@ -1,0 +1,30 @@
+"""Synthetic articles, for tests and benchmarks only: text made by a script, every record marked synthetic.
+
+`akhbar release` refuses synthetic articles unless told otherwise, so none can reach a real release.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def synthetic_article(
+    article_id: str, text: str, *, made_by: str, ingested_at: str = "2026-01-01T00:00:00Z", **fields: Any
+) -> dict[str, Any]:
+    """An article record marked synthetic; `made_by` names the script or test that made its text, `fields`
+    override the article's other fields (title, source, published, story_id, ...)."""
+    record: dict[str, Any] = {
+        "id": article_id,
+        "title": None,
+        "text": text,
+        "source": "synthetic",
+        "url": None,
+        "published": None,
+        "author": None,
+        "language": "ar",
+        "story_id": None,
+        "synthetic": True,
+        "provenance": {"adapter": "synthetic", "source_file": made_by, "ingested_at": ingested_at},
+    }
+    record.update(fields)
+    return record
