@@ -25,8 +25,8 @@ from akhbar.document.guidelines import layer_guidelines
 from akhbar.errors import UsageError
 from akhbar.labelstudio import projects
 from akhbar.labelstudio.client import Connection, talking_to
-from akhbar.labelstudio.config import ENTITIES_FROM, STANCE_FROM, TEXT_TO
-from akhbar.labelstudio.tasks import entity_tasks, stance_tasks, task_key
+from akhbar.labelstudio.config import STANCE_FROM, TEXT_TO
+from akhbar.labelstudio.tasks import entity_region, entity_tasks, stance_tasks, task_key
 from akhbar.paths import Project
 from akhbar.quality.adjudicate import adjudicate, candidates, span_keys, votes_by_item
 from akhbar.quality.records import current_annotations
@@ -132,18 +132,7 @@ def push_review(
 
 
 def _region(index: int, span: dict[str, Any], score: float | None = None) -> dict[str, Any]:
-    region: dict[str, Any] = {
-        "id": f"c{index}",
-        "from_name": ENTITIES_FROM,
-        "to_name": TEXT_TO,
-        "type": "labels",
-        "value": {
-            "start": span["start"],
-            "end": span["end"],
-            "text": span["text"],
-            "labels": [span["label"]],
-        },
-    }
+    region = entity_region(f"c{index}", span)
     if score is not None:
         region["score"] = score
     return region

@@ -143,20 +143,7 @@ def _prediction(record: Any, articles: dict[str, dict[str, Any]], scheme: Scheme
         problem = span_problem(span, text, scheme)
         if problem:
             return f"spans[{index}]: {problem}"
-        result.append(
-            {
-                "id": f"p{index}",
-                "from_name": ENTITIES_FROM,
-                "to_name": TEXT_TO,
-                "type": "labels",
-                "value": {
-                    "start": span["start"],
-                    "end": span["end"],
-                    "text": span["text"],
-                    "labels": [span["label"]],
-                },
-            }
-        )
+        result.append(entity_region(f"p{index}", span))
     return Prediction(layer, key, {**meta, "result": result})
 
 
@@ -178,3 +165,19 @@ def span_problem(span: Any, text: str, scheme: Scheme) -> str | None:
     if text[start:end] != surface:
         return f"text[{start}:{end}] is {text[start:end]!r}, the span says {surface!r}"
     return None
+
+
+def entity_region(region_id: str, span: dict[str, Any]) -> dict[str, Any]:
+    """One entity span ({start, end, label, text}) as a Label Studio result region."""
+    return {
+        "id": region_id,
+        "from_name": ENTITIES_FROM,
+        "to_name": TEXT_TO,
+        "type": "labels",
+        "value": {
+            "start": span["start"],
+            "end": span["end"],
+            "text": span["text"],
+            "labels": [span["label"]],
+        },
+    }
