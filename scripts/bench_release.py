@@ -93,20 +93,14 @@ def generate(root: Path, size: int) -> None:
     import orjson
 
     from akhbar.corpus import text_sha256
+    from akhbar.synthetic import synthetic_provenance
 
     shutil.copytree(ROOT / "schema", root / "schema")
     for folder in ("articles", "targets", "annotations/entities", "annotations/stance"):
         (root / "corpus" / folder).mkdir(parents=True)
     rng = random.Random(size)
     targets = []
-    provenance = {
-        "tool": "synthetic",
-        "project_id": None,
-        "task_id": None,
-        "annotation_id": None,
-        "created_at": None,
-        "updated_at": None,
-    }
+    provenance = synthetic_provenance()
     with (
         (root / "corpus/articles/synthetic.jsonl").open("wb") as articles,
         (root / "corpus/annotations/entities/synthetic.jsonl").open("wb") as entities,

@@ -45,7 +45,7 @@ from akhbar import jsonl
 from akhbar.corpus import iter_articles, text_sha256
 from akhbar.paths import Project
 from akhbar.scheme import validator
-from akhbar.synthetic import synthetic_article
+from akhbar.synthetic import synthetic_article, synthetic_provenance
 from akhbar.text.rules import check_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,14 +137,7 @@ def generate(root: Path, count: int, pool: list[str], seed: int) -> tuple[Path, 
                         "text_sha256": text_sha256(text),
                         "annotator": "bench",
                         "spans": [{"start": start, "end": end, "label": "GPE", "text": text[start:end]}],
-                        "provenance": {
-                            "tool": "synthetic",
-                            "project_id": None,
-                            "task_id": None,
-                            "annotation_id": None,
-                            "created_at": None,
-                            "updated_at": None,
-                        },
+                        "provenance": synthetic_provenance(),
                     }
                 )
     jsonl.write(project.targets / "bench.jsonl", targets)

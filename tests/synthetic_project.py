@@ -10,7 +10,7 @@ from typing import Any
 from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
-from akhbar.synthetic import synthetic_article
+from akhbar.synthetic import synthetic_article, synthetic_provenance
 
 # Synthetic sentences (marked synthetic in every record): a template filled with names, no real news.
 SENTENCES = (
@@ -46,14 +46,7 @@ def annotation(
         "article_id": art["id"],
         "text_sha256": text_sha256(art["text"]),
         "annotator": annotator,
-        "provenance": {
-            "tool": "test",
-            "project_id": None,
-            "task_id": None,
-            "annotation_id": None,
-            "created_at": "2025-01-01T00:00:00Z",
-            "updated_at": "2025-01-01T00:00:00Z",
-        },
+        "provenance": synthetic_provenance(tool="test", at="2025-01-01T00:00:00Z"),
         **extra,
     }
     if layer == "entities":
@@ -81,3 +74,31 @@ def write_project(
         records = sorted((r for r in annotations if r["layer"] == layer), key=lambda r: r["id"])
         jsonl.write(project.annotations / layer / "test.jsonl", records)
     return project
+
+
+def two_annotators(
+    articles: Sequence[dict[str, Any]], claim_id: str, origin: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A claim on three articles, labelled by two annotators who agree on most things: the small case whose
+    agreement figures the tests work out by hand (item 2 splits stance, item 3 has one entity annotator)."""
+    first, second, third = articles
+    claim = {
+        "id": claim_id,
+        "claim": "وصل الفريق الطبي.",
+        "article_ids": [a["id"] for a in articles],
+        "origin": origin,
+    }
+    records = [
+        annotation("entities", first, "ali", words=[("بغداد", "GPE"), ("وزارة الصحة", "ORG")]),
+        annotation("entities", first, "huda", words=[("بغداد", "GPE"), ("وزارة", "ORG")]),
+        annotation("entities", second, "ali", words=[("عمّان", "GPE"), ("القاهرة", "GPE")]),
+        annotation("entities", second, "huda", words=[("عمّان", "GPE"), ("القاهرة", "GPE")]),
+        annotation("entities", third, "ali", words=[("سالم الحداد", "PERS")]),
+        annotation("stance", first, "ali", target_id=claim_id, stance="Agree"),
+        annotation("stance", first, "huda", target_id=claim_id, stance="Agree"),
+        annotation("stance", second, "ali", target_id=claim_id, stance="Unrelated"),
+        annotation("stance", second, "huda", target_id=claim_id, stance="Discuss"),
+        annotation("stance", third, "ali", target_id=claim_id, stance="Unrelated"),
+        annotation("stance", third, "huda", target_id=claim_id, stance="Unrelated"),
+    ]
+    return claim, records

@@ -28,3 +28,15 @@ def synthetic_article(
     }
     record.update(fields)
     return record
+
+
+def synthetic_provenance(*, tool: str = "synthetic", at: str | None = None) -> dict[str, Any]:
+    """The provenance of an annotation record made by a script rather than in Label Studio."""
+    return {
+        "tool": tool,
+        "project_id": None,
+        "task_id": None,
+        "annotation_id": None,
+        "created_at": at,
+        "updated_at": at,
+    }

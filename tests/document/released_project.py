@@ -7,7 +7,7 @@ from pathlib import Path
 
 from akhbar.paths import Project, find_project
 from akhbar.release.build import release
-from synthetic_project import SENTENCES, annotation, article, write_project
+from synthetic_project import SENTENCES, article, two_annotators, write_project
 
 REPO = find_project()
 CLAIM_ID = "claim-0001"
@@ -20,27 +20,8 @@ def build_release(root: Path, *, version: str = "1.0.0", extra: list | None = No
         article(1, SENTENCES[1], source="alpha"),
         article(2, SENTENCES[2], source="beta"),
     ]
-    first, second, third = articles
-    claim = {
-        "id": CLAIM_ID,
-        "claim": "وصل الفريق الطبي.",
-        "article_ids": [a["id"] for a in articles],
-        "origin": "synthetic, written for the document tests",
-    }
-    records = [
-        annotation("entities", first, "ali", words=[("بغداد", "GPE"), ("وزارة الصحة", "ORG")]),
-        annotation("entities", first, "huda", words=[("بغداد", "GPE"), ("وزارة", "ORG")]),
-        annotation("entities", second, "ali", words=[("عمّان", "GPE"), ("القاهرة", "GPE")]),
-        annotation("entities", second, "huda", words=[("عمّان", "GPE"), ("القاهرة", "GPE")]),
-        annotation("entities", third, "ali", words=[("سالم الحداد", "PERS")]),
-        annotation("stance", first, "ali", target_id=CLAIM_ID, stance="Agree"),
-        annotation("stance", first, "huda", target_id=CLAIM_ID, stance="Agree"),
-        annotation("stance", second, "ali", target_id=CLAIM_ID, stance="Unrelated"),
-        annotation("stance", second, "huda", target_id=CLAIM_ID, stance="Discuss"),
-        annotation("stance", third, "ali", target_id=CLAIM_ID, stance="Unrelated"),
-        annotation("stance", third, "huda", target_id=CLAIM_ID, stance="Unrelated"),
-        *(extra or []),
-    ]
+    claim, records = two_annotators(articles, CLAIM_ID, "synthetic, written for the document tests")
+    records += extra or []
     project = write_project(root, articles, [claim], records)
     (root / "docs").mkdir(exist_ok=True)
     shutil.copy(REPO.root / "docs" / "guidelines.md", root / "docs" / "guidelines.md")

@@ -11,7 +11,7 @@ import pytest
 from akhbar.cli.main import main
 from akhbar.quality.agreement import measure_agreement, tables
 from akhbar.scheme import load_scheme
-from synthetic_project import SENTENCES, annotation, article
+from synthetic_project import SENTENCES, annotation, article, two_annotators
 
 SCHEME = load_scheme()
 
@@ -172,26 +172,7 @@ def test_tables_carry_the_figures() -> None:
 
 def test_agreement_command_on_two_annotators(make_project, tmp_path: Path, capsys) -> None:
     articles = [article(index, text) for index, text in enumerate(SENTENCES)]
-    claim = {
-        "id": "claim-0001",
-        "claim": "وصل الفريق الطبي.",
-        "article_ids": [a["id"] for a in articles],
-        "origin": "synthetic, written for this test",
-    }
-    first, second, third = articles
-    records = [
-        annotation("entities", first, "ali", words=[("بغداد", "GPE"), ("وزارة الصحة", "ORG")]),
-        annotation("entities", first, "huda", words=[("بغداد", "GPE"), ("وزارة", "ORG")]),
-        annotation("entities", second, "ali", words=[("عمّان", "GPE"), ("القاهرة", "GPE")]),
-        annotation("entities", second, "huda", words=[("عمّان", "GPE"), ("القاهرة", "GPE")]),
-        annotation("entities", third, "ali", words=[("سالم الحداد", "PERS")]),
-        annotation("stance", first, "ali", target_id="claim-0001", stance="Agree"),
-        annotation("stance", first, "huda", target_id="claim-0001", stance="Agree"),
-        annotation("stance", second, "ali", target_id="claim-0001", stance="Unrelated"),
-        annotation("stance", second, "huda", target_id="claim-0001", stance="Discuss"),
-        annotation("stance", third, "ali", target_id="claim-0001", stance="Unrelated"),
-        annotation("stance", third, "huda", target_id="claim-0001", stance="Unrelated"),
-    ]
+    claim, records = two_annotators(articles, "claim-0001", "synthetic, written for this test")
     make_project(articles, [claim], records)
     out = tmp_path / "figures" / "agreement.json"
     assert main(["agreement", "--json", str(out)]) == 0

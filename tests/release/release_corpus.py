@@ -9,16 +9,9 @@ from typing import Any
 from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
-from akhbar.synthetic import synthetic_article
+from akhbar.synthetic import synthetic_article, synthetic_provenance
 
-PROVENANCE = {
-    "tool": "test",
-    "project_id": None,
-    "task_id": None,
-    "annotation_id": None,
-    "created_at": "2025-01-01T00:00:00Z",
-    "updated_at": "2025-01-01T00:00:00Z",
-}
+PROVENANCE = synthetic_provenance(tool="test", at="2025-01-01T00:00:00Z")
 
 
 def article(article_id: str, text: str, *, story_id: str | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.errors import UsageError
 from akhbar.paths import Project
+from akhbar.synthetic import synthetic_provenance
 from akhbar.validate import Finding, Report, validate_paths
 from akhbar.validate import run as validate_run
 
@@ -48,14 +49,7 @@ def _annotation(article: dict[str, Any], **fields: Any) -> dict[str, Any]:
         "text_sha256": text_sha256(article["text"]),
         "annotator": "tester",
         "spans": [{"start": start, "end": end, "label": "PERS", "text": article["text"][start:end]}],
-        "provenance": {
-            "tool": "test",
-            "project_id": None,
-            "task_id": None,
-            "annotation_id": None,
-            "created_at": None,
-            "updated_at": None,
-        },
+        "provenance": synthetic_provenance(tool="test"),
     }
     record.update(fields)
     return record
