@@ -93,7 +93,8 @@ def generate(root: Path, size: int) -> None:
     import orjson
 
     from akhbar.corpus import text_sha256
-    from akhbar.synthetic import synthetic_provenance
+    from akhbar.registry import OWN_TERMS
+    from akhbar.synthetic import synthetic_annotation_terms, synthetic_provenance
 
     shutil.copytree(ROOT / "schema", root / "schema")
     for folder in ("articles", "targets", "annotations/entities", "annotations/stance"):
@@ -101,6 +102,8 @@ def generate(root: Path, size: int) -> None:
     rng = random.Random(size)
     targets = []
     provenance = synthetic_provenance()
+    entity_terms = synthetic_annotation_terms("entities", root / "schema")
+    stance_terms = synthetic_annotation_terms("stance", root / "schema")
     with (
         (root / "corpus/articles/synthetic.jsonl").open("wb") as articles,
         (root / "corpus/annotations/entities/synthetic.jsonl").open("wb") as entities,
@@ -121,6 +124,7 @@ def generate(root: Path, size: int) -> None:
                             "annotator": annotator,
                             "spans": spans,
                             "provenance": provenance,
+                            **entity_terms,
                         },
                         option=orjson.OPT_SORT_KEYS,
                     )
@@ -134,6 +138,7 @@ def generate(root: Path, size: int) -> None:
                         "claim": "ستعقد الهيئة اجتماعا في الأسبوع المقبل.",
                         "article_ids": [article["id"]],
                         "origin": "synthetic (bench_release.py)",
+                        **OWN_TERMS,
                     }
                 )
                 for annotator in ("a1", "a2"):
@@ -148,6 +153,7 @@ def generate(root: Path, size: int) -> None:
                                 "text_sha256": sha,
                                 "annotator": annotator,
                                 "provenance": provenance,
+                                **stance_terms,
                             },
                             option=orjson.OPT_SORT_KEYS,
                         )

@@ -44,8 +44,9 @@ import orjson
 from akhbar import jsonl
 from akhbar.corpus import iter_articles, text_sha256
 from akhbar.paths import Project
+from akhbar.registry import OWN_TERMS
 from akhbar.scheme import validator
-from akhbar.synthetic import synthetic_article, synthetic_provenance
+from akhbar.synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
 from akhbar.text.rules import check_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,6 +128,7 @@ def generate(root: Path, count: int, pool: list[str], seed: int) -> tuple[Path, 
                         "claim": record["title"],
                         "article_ids": [record["id"]],
                         "origin": "synthetic (scripts/bench_validate.py)",
+                        **OWN_TERMS,
                     }
                 )
                 annotations.append(
@@ -138,6 +140,7 @@ def generate(root: Path, count: int, pool: list[str], seed: int) -> tuple[Path, 
                         "annotator": "bench",
                         "spans": [{"start": start, "end": end, "label": "GPE", "text": text[start:end]}],
                         "provenance": synthetic_provenance(),
+                        **synthetic_annotation_terms("entities", ROOT / "schema"),
                     }
                 )
     jsonl.write(project.targets / "bench.jsonl", targets)

@@ -56,10 +56,16 @@ def snapshot() -> Callable[[Path], dict[str, str]]:
 
 @pytest.fixture
 def tmp_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """An empty project (corpus/ and a copy of schema/) in a temporary folder, made the current project."""
+    """An empty project (corpus/ with the checkout's collection registry, and a copy of schema/) in a
+    temporary folder, made the current project."""
     root = tmp_path / "project"
     (root / "corpus" / "articles").mkdir(parents=True)
+    (root / "corpus" / "collections").mkdir()
     shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copyfile(
+        REPO / "corpus" / "collections" / "collections.jsonl",
+        root / "corpus" / "collections" / "collections.jsonl",
+    )
     monkeypatch.setenv("AKHBAR_ROOT", str(root))
     return Project(root)
 

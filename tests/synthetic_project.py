@@ -10,7 +10,8 @@ from typing import Any
 from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
-from akhbar.synthetic import synthetic_article, synthetic_provenance
+from akhbar.registry import OWN_TERMS, REGISTRY
+from akhbar.synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
 
 # Synthetic sentences (marked synthetic in every record): a template filled with names, no real news.
 SENTENCES = (
@@ -47,6 +48,7 @@ def annotation(
         "text_sha256": text_sha256(art["text"]),
         "annotator": annotator,
         "provenance": synthetic_provenance(tool="test", at="2025-01-01T00:00:00Z"),
+        **synthetic_annotation_terms(layer),
         **extra,
     }
     if layer == "entities":
@@ -66,14 +68,21 @@ def write_project(
 ) -> Project:
     shutil.copytree(find_project().schema, root / "schema")
     project = Project(root)
+    copy_registry(project)
     for source in sorted({a["source"] for a in articles}):
         chosen = sorted((a for a in articles if a["source"] == source), key=lambda a: a["id"])
-        jsonl.write(project.articles / f"{source}.jsonl", chosen)
+        jsonl.write(project.articles / "akhbar" / f"{source}.jsonl", chosen)
     jsonl.write(project.targets / "claims.jsonl", targets)
     for layer in ("entities", "stance"):
         records = sorted((r for r in annotations if r["layer"] == layer), key=lambda r: r["id"])
         jsonl.write(project.annotations / layer / "test.jsonl", records)
     return project
+
+
+def copy_registry(project: Project) -> None:
+    """The checkout's collection registry, into a test project (its records name those collections)."""
+    (project.corpus / REGISTRY).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(find_project().corpus / REGISTRY, project.corpus / REGISTRY)
 
 
 def two_annotators(
@@ -87,6 +96,7 @@ def two_annotators(
         "claim": "وصل الفريق الطبي.",
         "article_ids": [a["id"] for a in articles],
         "origin": origin,
+        **OWN_TERMS,
     }
     records = [
         annotation("entities", first, "ali", words=[("بغداد", "GPE"), ("وزارة الصحة", "ORG")]),

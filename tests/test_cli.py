@@ -42,7 +42,8 @@ def test_the_committed_corpus_holds_the_seed_exactly_as_given(need_shared: Calla
     seed = need_shared("seed", "000_161695620a18e1a3.txt")
     title, _, body = seed.read_text("utf-8").partition("\n")
     articles = {
-        record["id"]: record for _, record in jsonl.read(REPO / "corpus" / "articles" / "shafaqnews.jsonl")
+        record["id"]: record
+        for _, record in jsonl.read(REPO / "corpus" / "articles" / "shafaqnews" / "shafaqnews.jsonl")
     }
     article = articles["000_161695620a18e1a3"]
     assert (article["title"], article["text"]) == (title, body)
@@ -91,7 +92,9 @@ def test_a_truncated_file_names_its_last_line(
     assert result.returncode == 1
     assert "corpus/articles/synthetic.jsonl:2: error json-syntax malformed JSON" in result.stdout
     assert "corpus/articles/synthetic.jsonl:2: error line-ending last line has no line end" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("checked 1 files (1 articles): 2 errors, 0 warnings")
+    assert result.stdout.splitlines()[-1].startswith(
+        "checked 2 files (1 articles, 5 collections): 2 errors, 0 warnings"
+    )
     assert snapshot(tmp_project.root) == before
 
 
@@ -121,7 +124,7 @@ def test_max_findings_caps_the_lines_not_the_summary() -> None:
         (["validate", "no/such/file.jsonl"], "no such file or folder: no/such/file.jsonl"),
         (["validate", "--jobs", "0"], "--jobs must be at least 1"),
         (["ingest", "--format", "text", "missing.txt"], "no such file or folder: missing.txt"),
-        (["ingest", "--format", "text", "--fix", "text-nosuch", "."], "--fix knows"),
+        (["ingest", "--format", "text", "--fix-rules", "text-nosuch", "."], "--fix-rules takes some of"),
     ],
 )
 def test_usage_problems_exit_2_with_a_message(args: list[str], message: str, tmp_project: Project) -> None:
@@ -147,25 +150,25 @@ def test_ingest_the_seed_twice_from_the_command_line(
     tmp_project: Project, tmp_path: Path, need_shared: Callable[..., Path], snapshot: Snapshot
 ) -> None:
     seed = need_shared("seed")
-    args = ["ingest", "--format", "text", "--source", "shafaqnews", "--collection", "seed", str(seed)]
+    args = ["ingest", "--format", "text", "--source", "shafaqnews", "--collection", "shafaqnews", str(seed)]
     report = tmp_path / "report.json"
     first = akhbar(*args, "--report", str(report), cwd=tmp_path, root=tmp_project.root)
     assert first.returncode == 0
     assert first.stdout.startswith("read 1 items: added 1, unchanged 0, duplicate 0, skipped 0")
-    assert "wrote 1 new articles to corpus/articles/shafaqnews.jsonl" in first.stdout
+    assert "wrote 1 new articles to corpus/articles/shafaqnews/shafaqnews.jsonl" in first.stdout
     assert json.loads(report.read_text("utf-8"))["outcomes"]["added"] == 1
     before = snapshot(tmp_project.corpus)
     second = akhbar(*args, cwd=tmp_path, root=tmp_project.root)
     assert second.stdout.startswith("read 1 items: added 0, unchanged 1, duplicate 0, skipped 0")
     assert snapshot(tmp_project.corpus) == before
-    assert (tmp_project.articles / "shafaqnews.jsonl").read_bytes() == (
-        REPO / "corpus" / "articles" / "shafaqnews.jsonl"
+    assert (tmp_project.articles / "shafaqnews" / "shafaqnews.jsonl").read_bytes() == (
+        REPO / "corpus" / "articles" / "shafaqnews" / "shafaqnews.jsonl"
     ).read_bytes().replace(b'"ingested_at":"2026-11-30T02:38:40Z"', _ingested_at(tmp_project))
     assert akhbar("validate", cwd=tmp_path, root=tmp_project.root).returncode == 0
 
 
 def _ingested_at(project: Project) -> bytes:
-    record = json.loads((project.articles / "shafaqnews.jsonl").read_bytes())
+    record = json.loads((project.articles / "shafaqnews" / "shafaqnews.jsonl").read_bytes())
     return f'"ingested_at":"{record["provenance"]["ingested_at"]}"'.encode()
 
 
@@ -175,13 +178,28 @@ def test_ingest_names_the_encoding_of_a_file_it_cannot_read_and_dry_run_writes_n
     text = tmp_path / "syn-0001.txt"
     text.write_bytes("عنوان تجريبي\nقال المتحدث باسم وزارة الصحة في بغداد إن الفريق وصل.".encode("cp1256"))
     before = snapshot(tmp_project.root)
-    result = akhbar("ingest", "--format", "text", str(text), cwd=tmp_path, root=tmp_project.root)
+    result = akhbar(
+        "ingest", "--format", "text", "--collection", "akhbar", str(text), cwd=tmp_path, root=tmp_project.root
+    )
     assert result.returncode == 0
     assert "skipped      1  file-encoding" in result.stdout
     assert "windows-1256" in result.stdout
-    dry = akhbar("ingest", "--format", "text", "--encoding", "cp1256", "--dry-run", str(text), cwd=tmp_path)
+    dry = akhbar(
+        "ingest",
+        "--format",
+        "text",
+        "--collection",
+        "akhbar",
+        "--encoding",
+        "cp1256",
+        "--dry-run",
+        str(text),
+        cwd=tmp_path,
+    )
     assert "added 1" in dry.stdout and "dry run: nothing was written" in dry.stderr
-    assert snapshot(tmp_project.root) == before
+    # .akhbar/ holds the writers' lock file: machine-local state, git-ignored, not the project's content
+    after = snapshot(tmp_project.root)
+    assert {name: digest for name, digest in after.items() if not name.startswith(".akhbar/")} == before
 
 
 def test_validate_finds_the_project_from_the_working_folder(tmp_path: Path) -> None:

@@ -73,3 +73,74 @@ def test_article_schema_requires_every_field_and_allows_no_other() -> None:
     schema = load("article.schema.json")
     assert set(schema["required"]) == set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+def _errors(kind: str, record: dict[str, Any]) -> list[str]:
+    return [error.message for error in validator(kind, SCHEMA).iter_errors(record)]
+
+
+def _record(what: str, **fields: Any) -> dict[str, Any]:
+    from akhbar.registry import OWN_TERMS
+    from akhbar.synthetic import synthetic_annotation_terms, synthetic_article
+
+    if what == "article":
+        return {**synthetic_article("a1", "نص.", made_by="tests"), **fields}
+    return {
+        "id": "r1",
+        "layer": "stance",
+        "article_id": "a1",
+        "target_id": "t1",
+        "stance": "Agree",
+        "text_sha256": "0" * 64,
+        "annotator": "ans",
+        **OWN_TERMS,
+        **synthetic_annotation_terms("stance", SCHEMA),
+        "provenance": {
+            "tool": "import",
+            "source_file": "f.csv",
+            "source_commit": "a" * 40,
+            "source_lines": [2, 2],
+        },
+        **fields,
+    }
+
+
+def test_kinds_of_article_records_hold_what_they_are() -> None:
+    assert _errors("article", _record("article")) == []
+    assert _errors("article", _record("article", kind="headline", title="عنوان", text="")) == []
+    assert _errors("article", _record("article", kind="headline", title="عنوان", text="نص"))
+    assert _errors("article", _record("article", kind="sentences", title="عنوان"))  # no invented title
+    assert _errors("article", _record("article", kind="sentences", title=None, source=None)) == []
+    assert _errors("article", _record("article", kind="essay"))
+    assert _errors("article", _record("article", license=""))
+    imported = {
+        "adapter": "anercorp",
+        "source_file": "ANERCorp",
+        "source_commit": "a" * 40,
+        "source_lines": [1, 9],
+    }
+    sentences = {"kind": "sentences", "title": None, "source": None}
+    assert _errors("article", _record("article", **sentences, provenance=imported)) == []
+    timed = {**imported, "ingested_at": "2026-01-01T00:00:00Z"}
+    assert _errors("article", _record("article", **sentences, provenance=timed))  # imports carry no time
+    assert _errors("article", _record("article", provenance={"adapter": "text", "source_file": "x.txt"}))
+
+
+def test_imported_annotations_and_stances_without_a_counterpart() -> None:
+    assert _errors("annotation", _record("annotation")) == []
+    assert _errors("annotation", _record("annotation", stance=None))  # says which source label it was
+    assert _errors("annotation", _record("annotation", stance=None, source_label="other")) == []
+    with_ids = _record("annotation")
+    with_ids["provenance"]["task_id"] = 3
+    assert _errors("annotation", with_ids)  # an import has no Label Studio ids
+    no_lines = _record("annotation")
+    del no_lines["provenance"]["source_lines"]
+    assert _errors("annotation", no_lines)
+    assert _errors("annotation", {k: v for k, v in _record("annotation").items() if k != "annotated_labels"})
+
+
+def test_a_split_is_a_release_s_or_the_source_s() -> None:
+    record = {"article_id": "a1", "split": "test", "group": "anercorp:test"}
+    assert _errors("split", {**record, "since": "source"}) == []
+    assert _errors("split", {**record, "since": "0.2.0"}) == []
+    assert _errors("split", {**record, "since": "sources"})

@@ -1,9 +1,12 @@
 """The corpus on disk: articles, stance targets and annotation layers, stored apart and joined by ids.
 
-corpus/articles/<source>.jsonl            one article per line, sorted by id
+corpus/collections/collections.jsonl      the collections and their terms (akhbar.registry)
+corpus/articles/<collection>/<source or collection>.jsonl
+                                          one article (document, headline) per line, sorted by id
 corpus/targets/<name>.jsonl               stance targets (claims) attached to articles
 corpus/annotations/<layer>/<name>.jsonl   one annotation record per annotator per task
 corpus/splits/<name>.jsonl                the split of every released article, kept across releases
+                                          (assignment.jsonl: the release's; <collection>.jsonl: a source's)
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, Literal
 from akhbar import jsonl
 from akhbar.paths import Project
 
-Kind = Literal["article", "target", "annotation", "split"]
+Kind = Literal["article", "target", "annotation", "split", "collection"]
 LAYERS = ("entities", "stance")
 
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u0640]")
@@ -44,6 +47,8 @@ def dedup_key(text: str) -> str:
 def kind_of(path: Path) -> Kind | None:
     """What a corpus file holds, from the folder it is in."""
     parts = path.parts
+    if "collections" in parts:
+        return "collection"
     if "annotations" in parts:
         return "annotation"
     if "splits" in parts:
@@ -65,6 +70,8 @@ def corpus_files(root: Path) -> list[Path]:
 
 
 def iter_articles(project: Project) -> Iterator[dict[str, Any]]:
+    """Every article record. Like the other iter_*, for a corpus that `validate.gate.require_valid` has
+    passed: a line that does not parse raises a DataError (file, line, rule), nothing checks fields."""
     for path in corpus_files(project.articles):
         for _, record in jsonl.read(path):
             yield record

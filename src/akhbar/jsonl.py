@@ -1,19 +1,30 @@
 """The corpus's JSON Lines dialect: UTF-8, no BOM, \\n line ends, Arabic as characters, sorted keys.
 
-Writes are atomic: a file is written beside its target and renamed over it, so an interrupted
-run leaves the old file whole.
+Reading has one loop, `lines`, used by the validator, the ingest adapters, the pre-annotation reader,
+the collection registry and `read`. It opens only regular files (a FIFO named *.jsonl would block
+forever; only an input named on the command line may be a stream), and `parse` turns a line into a
+record or a `LineError` that names the validation rule it breaks, so that bad data always ends as a
+finding (file, line, rule), never as a decoder's traceback.
+
+Writes are atomic: a file is written beside its target, synced and renamed over it, and the folder is
+synced, so an interrupted run leaves the old file whole. Files get the mode the umask gives (0644 under
+umask 022), as a checkout's files have. Several files that must change together go through a
+`akhbar.commit.Transaction` instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from akhbar.commit import create_file, fsync_folder
 
 
 def dumps(record: dict[str, Any]) -> bytes:
@@ -21,25 +32,146 @@ def dumps(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
+# Records of the corpus nest 4 levels at most. Deeper values are refused before anything walks them:
+# orjson cannot write more than 255 levels and the schema validator cannot read them.
+MAX_DEPTH = 64
+BLOCK_BYTES = 4 << 20
+
+
+class LineError(ValueError):
+    """Why a line holds no record; `rule` is the validation rule it breaks."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def utf8_problem(raw: bytes) -> str | None:
+    """Why a line is not UTF-8 (where, and the likely cause), or None when it is."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = raw[error.start]
+        where = f"byte 0x{byte:02X} at column {error.start + 1}"
+        if error.reason == "unexpected end of data":
+            return f"line is not valid UTF-8: a character is cut off at its end ({where}; a truncated file?)"
+        return f"line is not valid UTF-8: {where} ({error.reason})"
+    return None
+
+
+def _too_deep(value: Any, raw: bytes) -> bool:
+    # Fewer brackets than the limit cannot nest deeper than it: most records stop at this count.
+    if raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH:
+        return False
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        level += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
+    return False
+
+
+def parse(raw: bytes) -> dict[str, Any]:
+    """The record on one line (without its line end), or a LineError: file-encoding, json-syntax or
+    json-depth."""
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        problem = utf8_problem(raw)
+        if problem is not None:
+            raise LineError("file-encoding", problem) from None
+        if "depth limit" in str(error):
+            raise LineError("json-depth", f"values nest deeper than {MAX_DEPTH} levels") from None
+        raise LineError("json-syntax", f"malformed JSON: {error}") from None
+    if not isinstance(record, dict):
+        raise LineError("json-syntax", f"a record must be a JSON object, got {type(record).__name__}")
+    if _too_deep(record, raw):
+        raise LineError("json-depth", f"values nest deeper than {MAX_DEPTH} levels")
+    return record
+
+
+def open_regular(path: Path, *, streams: bool = False) -> Any:
+    """A binary handle on `path`, or OSError when it is not a regular file (a FIFO, a device, a socket
+    or a folder), without blocking on it. With `streams`, a FIFO or a character device is opened as
+    `cat` would: for an input named on the command line, such as `<(zcat feed.jsonl.gz)`.
+    """
+    if streams:
+        with contextlib.suppress(OSError):  # open() below says what is wrong with the path
+            mode = os.stat(path).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+                return path.open("rb")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a special file"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind}); not read", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def lines(
+    path: Path, start: int = 0, end: int | None = None, *, streams: bool = False
+) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number counted from `start`, the line without its \\n, whether it had one) for every line of
+    the byte range, blank ones included. The one JSON Lines read loop of the package; OSError when the
+    file cannot be read or is not a regular file (see `open_regular` for `streams`).
+    """
+    with open_regular(path, streams=streams) as handle:
+        if start:
+            handle.seek(start)
+        left = None if end is None else end - start
+        number, rest = 0, b""
+        while left is None or left > 0:
+            block = handle.read(BLOCK_BYTES if left is None else min(BLOCK_BYTES, left))
+            if not block:
+                break
+            if left is not None:
+                left -= len(block)
+            parts = (rest + block).split(b"\n")
+            rest = parts.pop()
+            for line in parts:
+                number += 1
+                yield number, line, True
+        if rest:
+            yield number + 1, rest, False
+
+
 def read(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, record) for a file known to be valid; for untrusted input use the validator."""
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, orjson.loads(line)
+    """(line number, record) for every non-blank line of a corpus file.
+
+    Commands validate the corpus before they read it this way; a line that still does not parse (the
+    file changed meanwhile, or a caller skipped validation) raises a DataError naming file, line and rule.
+    A file that cannot be read raises OSError, which the command line turns into a message.
+    """
+    from akhbar.errors import DataError
+
+    for number, line, _ in lines(path):
+        if line.strip():
+            try:
+                yield number, parse(line)
+            except LineError as error:
+                raise DataError(f"{path}:{number}: error {error.rule} {error.message}") from None
 
 
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[Any]:
     """A binary handle whose content replaces `path` only if the block finishes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = create_file(path.parent, f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        fsync_folder(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

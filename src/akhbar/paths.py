@@ -8,6 +8,13 @@ from pathlib import Path
 
 # The checkout this package was installed from (editable install), used when no root is given.
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+# The schemas shipped in the wheel (package data, see pyproject.toml); in a checkout, its schema/.
+_PACKAGED_SCHEMA = Path(__file__).resolve().parent / "schema"
+
+
+def packaged_schema() -> Path:
+    """The schemas and label scheme this package was built with: used by a project without schema/."""
+    return _PACKAGED_SCHEMA if _PACKAGED_SCHEMA.is_dir() else _PACKAGE_ROOT / "schema"
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,9 @@ class Project:
 
     @property
     def schema(self) -> Path:
+        """The project's schema/ folder. A project without one is read with the schemas the package carries
+        (akhbar.scheme resolves it), so a corpus folder copied out of the checkout validates with an
+        installed wheel alone."""
         return self.root / "schema"
 
     @property
@@ -50,12 +60,15 @@ class Project:
 
 
 def find_project(start: Path | None = None) -> Project:
-    """The nearest folder holding both corpus/ and schema/, else $AKHBAR_ROOT, else the source checkout."""
+    """$AKHBAR_ROOT, else the nearest folder holding corpus/ (its schema/ is optional: see
+    akhbar.scheme), else the source checkout of an editable install, else the working folder."""
     env = os.environ.get("AKHBAR_ROOT")
     if env:
         return Project(Path(env).resolve())
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "schema").is_dir() and (folder / "corpus").is_dir():
+        if (folder / "corpus").is_dir():
             return Project(folder)
-    return Project(_PACKAGE_ROOT)
+    if (_PACKAGE_ROOT / "corpus").is_dir() and (_PACKAGE_ROOT / "schema").is_dir():
+        return Project(_PACKAGE_ROOT)
+    return Project(here)

@@ -1,7 +1,10 @@
 """The label scheme and the JSON Schemas, loaded once from schema/.
 
 The scheme file is the single definition of entity types and stance labels. The validator, the Label
-Studio config and the release features all read it from here.
+Studio config and the release features all read it from here. Commands pass their project's folder
+(`Project.schema`); a folder that does not exist (a project without schema/) means the copy the package
+carries (`packaged_schema`: in the wheel, akhbar/schema/). No argument means the project found from the
+working folder, for tests and interactive use.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from typing import Any
 
 import jsonschema_rs
 
-from akhbar.paths import find_project
+from akhbar.paths import find_project, packaged_schema
 
 SCHEMA_FILES = {
     "article": "article.schema.json",
     "annotation": "annotation.schema.json",
     "target": "target.schema.json",
     "split": "split.schema.json",
+    "collection": "collection.schema.json",
     "label-scheme": "label-scheme.schema.json",
 }
 SCHEME_FILE = "label-scheme.json"
@@ -33,6 +37,7 @@ class Label:
     description: str
     color: str | None = None
     example: str | None = None
+    description_ar: str | None = None  # for the annotators, who read the guidelines in Arabic
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,8 @@ class Scheme:
 
 
 def _schema_dir(schema_dir: Path | None) -> Path:
-    return schema_dir if schema_dir is not None else find_project().schema
+    folder = schema_dir if schema_dir is not None else find_project().schema
+    return folder if folder.is_dir() else packaged_schema()
 
 
 # The caches are keyed on the folder, never on None: None means "the current project", which changes with

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from akhbar.registry import OWN_TERMS
 
 
 def synthetic_article(
@@ -15,6 +18,8 @@ def synthetic_article(
     override the article's other fields (title, source, published, story_id, ...)."""
     record: dict[str, Any] = {
         "id": article_id,
+        "kind": "article",
+        **OWN_TERMS,
         "title": None,
         "text": text,
         "source": "synthetic",
@@ -28,6 +33,16 @@ def synthetic_article(
     }
     record.update(fields)
     return record
+
+
+def synthetic_annotation_terms(layer: str, schema_dir: Path | None = None) -> dict[str, Any]:
+    """The collection fields of an annotation record made by a script: the project's own collection, and
+    every label of the scheme annotated (as in Label Studio work)."""
+    from akhbar.scheme import load_scheme
+
+    scheme = load_scheme(schema_dir)
+    labels = scheme.entity_names if layer == "entities" else scheme.stance_names
+    return {**OWN_TERMS, "annotated_labels": list(labels)}
 
 
 def synthetic_provenance(*, tool: str = "synthetic", at: str | None = None) -> dict[str, Any]:

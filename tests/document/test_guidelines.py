@@ -11,14 +11,16 @@ import pytest
 
 from akhbar.corpus import iter_articles, iter_targets
 from akhbar.document.blocks import block, replace_block
-from akhbar.document.guidelines import guidelines_html, scheme_table
+from akhbar.document.guidelines import GUIDELINES_AR, guidelines_html, layer_guidelines, scheme_table
 from akhbar.document.run import GUIDELINES, document, outputs
 from akhbar.errors import UsageError
+from akhbar.labelstudio.config import STANCE_ARABIC
 from akhbar.paths import Project, find_project
 from akhbar.scheme import load_scheme
 
 PROJECT = find_project()
 TEXT = (PROJECT.root / GUIDELINES).read_text("utf-8")
+TEXT_AR = (PROJECT.root / GUIDELINES_AR).read_text("utf-8")
 SCHEME = load_scheme(PROJECT.schema)
 SEED = next(a for a in iter_articles(PROJECT) if a["source"] == "shafaqnews")["text"]
 
@@ -36,8 +38,42 @@ def test_type_table_lists_every_scheme_type_in_order() -> None:
 
 
 def test_committed_guidelines_match_the_scheme() -> None:
-    [generated] = outputs(PROJECT, ["guidelines"])
-    assert generated.make().decode("utf-8") == TEXT, "docs/guidelines.md is stale: run `akhbar document`"
+    generated = {output.path: output.make().decode("utf-8") for output in outputs(PROJECT, ["guidelines"])}
+    assert sorted(generated) == [GUIDELINES_AR, GUIDELINES]
+    assert generated[GUIDELINES] == TEXT, "docs/guidelines.md is stale: run `akhbar document`"
+    assert generated[GUIDELINES_AR] == TEXT_AR, "docs/guidelines.ar.md is stale: run `akhbar document`"
+
+
+def test_arabic_guidelines_carry_the_english_examples_and_the_arabic_scheme() -> None:
+    for name in ("seed-examples", "proclitic-examples", "stance-examples"):
+        english = block(TEXT, name, where="en").splitlines()
+        arabic = block(TEXT_AR, name, where="ar").splitlines()
+        assert arabic[1:] == english[1:] and arabic[0] != english[0]  # same rows, Arabic header
+    rows = [line for line in block(TEXT_AR, "scheme", where="ar").splitlines() if line.startswith("| **")]
+    assert [row.split("|")[3].strip() for row in rows] == [
+        label.description_ar for label in SCHEME.entity_labels
+    ]
+
+
+def test_arabic_stance_section_names_the_choices_annotators_see() -> None:
+    section = TEXT_AR.split("## 2. الموقف", 1)[1].split("\n## ", 1)[0]
+    for label in SCHEME.stance_labels:
+        assert f"| **{STANCE_ARABIC[label.name]}** ({label.name}) |" in section
+
+
+def test_arabic_guidelines_render_right_to_left_without_arabic_code_spans() -> None:
+    for layer, heading in (("entities", "<h2>1. الكيانات</h2>"), ("stance", "<h2>2. الموقف</h2>")):
+        page = guidelines_html(TEXT_AR, layer, arabic=True)
+        assert page.startswith('<div class="akhbar-guidelines" dir="rtl" lang="ar">')
+        assert heading in page and "<h2>3. المراجعة والحقيقة المرجعية</h2>" in page
+    # An Arabic example in a code span (as the English file quotes "ماكنزي") comes out in the body font.
+    english = guidelines_html(TEXT, "entities")
+    assert "<bdi>&quot;ماكنزي&quot;</bdi>" in english
+    assert not re.search(
+        r"<code>[^<]*[\u0600-\u06ff]", english + guidelines_html(TEXT_AR, "entities", arabic=True)
+    )
+    # Label Studio is given the Arabic text when a checkout has it.
+    assert layer_guidelines(PROJECT.root, "stance") == guidelines_html(TEXT_AR, "stance", arabic=True)
 
 
 def test_seed_examples_occur_as_written() -> None:

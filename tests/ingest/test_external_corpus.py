@@ -16,6 +16,7 @@ from akhbar.corpus import iter_articles
 from akhbar.ingest import ingest
 from akhbar.ingest.adapters import read_saudinewsnet
 from akhbar.paths import Project
+from akhbar.registry import collection
 from akhbar.validate import validate_paths
 
 pytestmark = pytest.mark.external
@@ -41,7 +42,8 @@ def test_all_of_saudinewsnet_is_ingested_once_with_a_report_and_validates(
     # As its ABOUT.md counts them.
     assert (items, empty, len(repeated_urls)) == (31030, 354, 576)
 
-    first = ingest(read_saudinewsnet([folder]), tmp_project)
+    entry = collection(tmp_project, "saudinewsnet")
+    first = ingest(read_saudinewsnet([folder], collection=entry), tmp_project)
     assert first.read == items
     assert set(first.outcomes) <= {"added", "duplicate", "skipped"}
     assert first.reasons["text-empty"] == empty
@@ -60,9 +62,10 @@ def test_all_of_saudinewsnet_is_ingested_once_with_a_report_and_validates(
     assert report.errors == 0, [
         finding.format() for finding in report.findings if finding.severity == "error"
     ]
-    assert report.records == {"article": first.outcomes["added"]}
+    assert report.records == {"article": first.outcomes["added"], "collection": 5}
+    assert all(a["license"] == "CC-BY-NC-SA-4.0" and "article ©" in a["attribution"] for a in articles)
 
-    second = ingest(read_saudinewsnet([folder]), tmp_project)
+    second = ingest(read_saudinewsnet([folder], collection=entry), tmp_project)
     assert second.outcomes["added"] == 0
     assert second.outcomes["unchanged"] == first.outcomes["added"]
     assert second.outcomes["duplicate"] == first.outcomes["duplicate"]

@@ -21,9 +21,14 @@ from akhbar.errors import UsageError
 from akhbar.ingest import ingest
 from akhbar.ingest.adapters import Item, read_jsonl, read_saudinewsnet, read_text_files
 from akhbar.paths import Project
+from akhbar.registry import read_registry
 from akhbar.validate import validate_paths
 
 Snapshot = Callable[[Path], dict[str, str]]
+COLLECTIONS = read_registry(
+    Path(__file__).resolve().parents[2] / "corpus" / "collections" / "collections.jsonl"
+)
+SEED, OWN, SNN = COLLECTIONS["shafaqnews"], COLLECTIONS["akhbar"], COLLECTIONS["saudinewsnet"]
 TITLE = "عنوان تجريبي"
 BODY = "قال المتحدث باسم وزارة الصحة في بغداد إن الفريق الطبي وصل يوم الأحد.\nوأضاف أن الرحلة تأخرت."
 
@@ -43,7 +48,7 @@ def test_the_seed_ingested_twice_is_added_once_exactly_as_given(
     tmp_project: Project, need_shared: Callable[..., Path], snapshot: Snapshot
 ) -> None:
     files = sorted(need_shared("seed").glob("*.txt"))
-    first = ingest(read_text_files(files, source="shafaqnews", collection="seed"), tmp_project)
+    first = ingest(read_text_files(files, source="shafaqnews", collection=SEED), tmp_project)
     assert first.outcomes == {"added": len(files)}
     for path in files:
         title, _, body = path.read_text("utf-8").partition("\n")
@@ -53,7 +58,7 @@ def test_the_seed_ingested_twice_is_added_once_exactly_as_given(
         assert article["provenance"]["source_file"] == path.name
         assert article["synthetic"] is False
     before = snapshot(tmp_project.corpus)
-    second = ingest(read_text_files(files, source="shafaqnews", collection="seed"), tmp_project)
+    second = ingest(read_text_files(files, source="shafaqnews", collection=SEED), tmp_project)
     assert second.outcomes == {"unchanged": len(files)}
     assert snapshot(tmp_project.corpus) == before
     assert validate_paths(project=tmp_project).errors == 0
@@ -63,14 +68,15 @@ def test_a_text_file_is_added_once_and_validates(
     tmp_project: Project, tmp_path: Path, snapshot: Snapshot
 ) -> None:
     path = write_text(tmp_path / "in", "syn-0001", f"{TITLE}\r\n{BODY}\n")
-    report = ingest(read_text_files([path], source="synthetic", collection="test"), tmp_project)
+    report = ingest(read_text_files([path], source="synthetic", collection=OWN), tmp_project)
     assert report.outcomes == {"added": 1}
-    assert report.files == {"corpus/articles/synthetic.jsonl": 1}
+    assert report.files == {"corpus/articles/akhbar/synthetic.jsonl": 1}
     article = stored(tmp_project)["syn-0001"]
     assert (article["title"], article["text"], article["source"]) == (TITLE, BODY, "synthetic")
-    assert article["provenance"]["collection"] == "test"
+    assert (article["kind"], article["collection"], article["license"]) == ("article", "akhbar", "CC-BY-4.0")
+    assert article["attribution"] == OWN["attribution"]  # the project's own collection names no outlet
     before = snapshot(tmp_project.corpus)
-    assert ingest(read_text_files([path], source="synthetic", collection="test"), tmp_project).outcomes == {
+    assert ingest(read_text_files([path], source="synthetic", collection=OWN), tmp_project).outcomes == {
         "unchanged": 1
     }
     assert snapshot(tmp_project.corpus) == before
@@ -81,12 +87,12 @@ def test_a_windows_1256_text_file_is_skipped_with_its_encoding_named_unless_give
     tmp_project: Project, tmp_path: Path
 ) -> None:
     path = write_text(tmp_path / "in", "syn-0002", f"{TITLE}\n{BODY}", encoding="cp1256")
-    report = ingest(read_text_files([path], source="synthetic", collection=None), tmp_project)
+    report = ingest(read_text_files([path], source="synthetic", collection=OWN), tmp_project)
     assert report.outcomes == {"skipped": 1}
     assert report.reasons == {"file-encoding": 1}
     assert "windows-1256" in report.examples["file-encoding"][0]
     report = ingest(
-        read_text_files([path], source="synthetic", collection=None, encoding="cp1256"), tmp_project
+        read_text_files([path], source="synthetic", collection=OWN, encoding="cp1256"), tmp_project
     )
     assert report.outcomes == {"added": 1}
     assert stored(tmp_project)["syn-0002"]["text"] == BODY
@@ -109,7 +115,7 @@ def test_outcomes_and_reasons_are_counted_and_each_item_has_one(
     ]
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(jsonl.dumps(item) for item in items) + b"{not json\n[1]\n")
-    report = ingest(read_jsonl([path], source=None, collection="test"), tmp_project)
+    report = ingest(read_jsonl([path], source=None, collection=OWN), tmp_project)
     assert report.outcomes == {"added": 1, "unchanged": 1, "duplicate": 1, "skipped": 7}
     assert report.read == 10
     assert report.reasons == {
@@ -136,17 +142,17 @@ def test_repairs_apply_only_when_asked_and_are_recorded(
     broken = synthetic_article(1, text="قال \ufed7\ufe8e\ufedd حصـرا", title="\u200fعنوان")
     path = tmp_path / "in.jsonl"
     jsonl.write(path, [broken])
-    assert ingest(read_jsonl([path], source=None, collection=None), tmp_project).reasons == {
+    assert ingest(read_jsonl([path], source=None, collection=OWN), tmp_project).reasons == {
         "text-presentation-form": 1
     }
     only_tatweel = ingest(
-        read_jsonl([path], source=None, collection=None),
+        read_jsonl([path], source=None, collection=OWN),
         tmp_project,
         fixes=frozenset({"text-tatweel"}),
         apply_fixes=True,
     )
     assert only_tatweel.reasons == {"text-presentation-form": 1}
-    report = ingest(read_jsonl([path], source=None, collection=None), tmp_project, apply_fixes=True)
+    report = ingest(read_jsonl([path], source=None, collection=OWN), tmp_project, apply_fixes=True)
     assert report.outcomes == {"added": 1}
     assert report.fixes == {"text-presentation-form": 1, "text-tatweel": 1, "text-bidi-control": 1}
     article = stored(tmp_project)["syn_0001"]
@@ -161,7 +167,7 @@ def test_a_dry_run_writes_nothing(
     path = tmp_path / "in.jsonl"
     jsonl.write(path, [synthetic_article(index) for index in range(3)])
     before = snapshot(tmp_project.root)
-    report = ingest(read_jsonl([path], source=None, collection=None), tmp_project, dry_run=True)
+    report = ingest(read_jsonl([path], source=None, collection=OWN), tmp_project, dry_run=True)
     assert report.outcomes == {"added": 3}
     assert snapshot(tmp_project.root) == before
 
@@ -170,11 +176,14 @@ def test_new_articles_merge_in_id_order_even_after_a_last_line_without_its_end(
     tmp_project: Project, tmp_path: Path, synthetic_article: Callable[..., dict[str, Any]]
 ) -> None:
     existing = [synthetic_article(index, text=f"نص رقم {index} عن الطقس.") for index in (2, 5)]
-    (tmp_project.articles / "synthetic.jsonl").write_bytes(b"".join(jsonl.dumps(a) for a in existing)[:-1])
+    (tmp_project.articles / "akhbar").mkdir()
+    (tmp_project.articles / "akhbar" / "synthetic.jsonl").write_bytes(
+        b"".join(jsonl.dumps(a) for a in existing)[:-1]
+    )
     path = tmp_path / "in.jsonl"
     jsonl.write(path, [synthetic_article(index, text=f"نص رقم {index} عن الطقس.") for index in (6, 1, 3)])
-    assert ingest(read_jsonl([path], source=None, collection=None), tmp_project).outcomes == {"added": 3}
-    lines = (tmp_project.articles / "synthetic.jsonl").read_bytes().splitlines()
+    assert ingest(read_jsonl([path], source=None, collection=OWN), tmp_project).outcomes == {"added": 3}
+    lines = (tmp_project.articles / "akhbar" / "synthetic.jsonl").read_bytes().splitlines()
     assert [json.loads(line)["id"] for line in lines] == [
         "syn_0001",
         "syn_0002",
@@ -192,8 +201,8 @@ def test_a_broken_corpus_is_a_usage_error_and_stays_as_it_is(
     before = snapshot(tmp_project.corpus)
     path = tmp_path / "in.jsonl"
     jsonl.write(path, [synthetic_article(1)])
-    with pytest.raises(UsageError, match=r"synthetic\.jsonl:1 is not a readable article"):
-        ingest(read_jsonl([path], source=None, collection=None), tmp_project)
+    with pytest.raises(UsageError, match=r"synthetic\.jsonl:1: error json-syntax malformed JSON"):
+        ingest(read_jsonl([path], source=None, collection=OWN), tmp_project)
     assert snapshot(tmp_project.corpus) == before
 
 
@@ -213,22 +222,17 @@ def test_a_failure_midway_leaves_the_corpus_as_it_was(
     assert snapshot(tmp_project.corpus) == before  # no staging folder left either
 
 
-def test_staging_left_by_a_killed_ingest_is_removed_and_a_running_ones_kept(
+def test_staging_left_by_a_killed_ingest_is_removed_by_the_next(
     tmp_project: Project, tmp_path: Path, synthetic_article: Callable[..., dict[str, Any]]
 ) -> None:
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
-    stale = tmp_project.articles / f".ingest-{dead.stdout.strip()}-abc"
-    live = tmp_project.articles / f".ingest-{os.getpid()}-abc"
-    for folder in (stale, live):
-        folder.mkdir()
-        (folder / "synthetic.jsonl.0.run").write_bytes(b"half")
+    """Staging without a journal, found under the lock: its writer died before its commit point."""
+    stale = tmp_project.state / "txn-4194304-abc" / "scratch" / "runs"
+    stale.mkdir(parents=True)
+    (stale / "synthetic.jsonl.0.run").write_bytes(b"half")
     path = tmp_path / "in.jsonl"
     jsonl.write(path, [synthetic_article(1)])
-    ingest(read_jsonl([path], source=None, collection=None), tmp_project)
-    assert not stale.exists()
-    assert live.exists()
+    ingest(read_jsonl([path], source=None, collection=OWN), tmp_project)
+    assert not list(tmp_project.state.glob("txn-*"))
 
 
 def test_progress_is_shown_when_asked(
@@ -239,7 +243,7 @@ def test_progress_is_shown_when_asked(
 ) -> None:
     path = tmp_path / "in.jsonl"
     jsonl.write(path, [synthetic_article(1)])
-    ingest(read_jsonl([path], source=None, collection=None), tmp_project, progress=True)
+    ingest(read_jsonl([path], source=None, collection=OWN), tmp_project, progress=True)
     assert "ingest: " in capsys.readouterr().err
 
 
@@ -250,7 +254,17 @@ def _ingest_from_fifo(
     fifo = tmp_path / "feed.jsonl"
     os.mkfifo(fifo)
     process = subprocess.Popen(
-        [sys.executable, "-m", "akhbar.cli.main", "ingest", "--format", "jsonl", str(fifo)],
+        [
+            sys.executable,
+            "-m",
+            "akhbar.cli.main",
+            "ingest",
+            "--format",
+            "jsonl",
+            "--collection",
+            "akhbar",
+            str(fifo),
+        ],
         env={**os.environ, "AKHBAR_ROOT": str(project.root)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -260,7 +274,7 @@ def _ingest_from_fifo(
         feed.writelines(lines)
         feed.flush()
         deadline = time.monotonic() + 60
-        while not list(project.articles.glob(".ingest-*")) and time.monotonic() < deadline:
+        while not list(project.state.glob("txn-*")) and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.5)  # let it read what was fed; the pipe stays open, so it waits for more
         assert process.poll() is None
@@ -284,17 +298,14 @@ def test_an_interrupted_or_killed_ingest_leaves_every_corpus_file_as_it_was(
     ]
     code, stderr = _ingest_from_fifo(tmp_project, tmp_path, lines, stop)
     assert "Traceback" not in stderr
-    corpus_files = {
-        name: digest for name, digest in snapshot(tmp_project.corpus).items() if ".ingest-" not in name
-    }
-    assert corpus_files == before
+    assert snapshot(tmp_project.corpus) == before
     if stop is signal.SIGINT:
         assert code == 130
         assert "interrupted; nothing was half-written" in stderr
-        assert not list(tmp_project.articles.glob(".ingest-*"))
+        assert not list(tmp_project.state.glob("txn-*"))
     else:
         assert code == -signal.SIGKILL
-        assert list(tmp_project.articles.glob(".ingest-*"))  # what the next ingest removes
+        assert list(tmp_project.state.glob("txn-*"))  # what the next writer removes
 
 
 def _snn_zip(folder: Path, name: str, items: Any) -> Path:
@@ -321,7 +332,7 @@ def test_the_saudinewsnet_layout_is_read_without_guessing(tmp_project: Project, 
     )
     _snn_zip(folder, "2015-07-22", {"not": "an array"})
     (folder / "2015-07-23.zip").write_bytes(b"not a zip")
-    report = ingest(read_saudinewsnet([folder]), tmp_project)
+    report = ingest(read_saudinewsnet([folder], collection=SNN), tmp_project)
     assert report.outcomes == {"added": 1, "duplicate": 1, "skipped": 3}
     assert report.reasons == {"no-content": 1, "unreadable": 2}
     (article,) = stored(tmp_project).values()
@@ -331,5 +342,9 @@ def test_the_saudinewsnet_layout_is_read_without_guessing(tmp_project: Project, 
     assert article["text"] == BODY
     assert article["provenance"]["crawled_at"] == "2015-07-21T05:18:17"
     assert article["provenance"]["source_file"] == "2015-07-21.zip"
-    assert article["provenance"]["collection"] == "saudinewsnet"
+    assert (article["collection"], article["license"]) == ("saudinewsnet", "CC-BY-NC-SA-4.0")
+    assert (
+        article["attribution"] == "SaudiNewsNet (Mazen Abdulaziz, 2015), CC BY-NC-SA 4.0; article © synthetic"
+    )
+    assert report.files == {"corpus/articles/saudinewsnet/synthetic.jsonl": 1}
     assert validate_paths(project=tmp_project).findings == []

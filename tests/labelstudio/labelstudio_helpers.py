@@ -62,7 +62,7 @@ def make_project(
     records = list(articles)
     claims = list(targets or [])
     if seed:
-        records += [record for _, record in jsonl.read(REPO.articles / "shafaqnews.jsonl")]
+        records += [record for _, record in jsonl.read(REPO.articles / "shafaqnews" / "shafaqnews.jsonl")]
         claims += [record for _, record in jsonl.read(REPO.targets / "claims.jsonl")]
     by_source: dict[str, list[dict[str, Any]]] = {}
     for record in records:
@@ -76,7 +76,7 @@ def make_project(
 
 
 def seed_sentences() -> list[str]:
-    (seed,) = [record["text"] for _, record in jsonl.read(REPO.articles / "shafaqnews.jsonl")]
+    (seed,) = [record["text"] for _, record in jsonl.read(REPO.articles / "shafaqnews" / "shafaqnews.jsonl")]
     return [line for line in seed.split("\n") if line.strip()]
 
 

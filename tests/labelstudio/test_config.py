@@ -52,5 +52,23 @@ def test_instructions_list_the_labels_escape_html_and_link_the_guidelines() -> N
     for label in SCHEME.entity_labels:
         assert f"<b>{label.name}</b>" in page
     assert 'href="https://example.org/g?a=1&amp;b=&lt;2&gt;"' in page
-    assert "guidelines" not in instruction_html("stance", SCHEME)
+    assert "<a " not in instruction_html("stance", SCHEME)
     assert STANCE_ARABIC["Agree"] in instruction_html("stance", SCHEME)
+    # In Arabic, right to left, with the scheme's Arabic descriptions.
+    assert page.startswith('<div class="akhbar-guidelines" dir="rtl" lang="ar">')
+    assert SCHEME.entity_labels[0].description_ar in page
+
+
+def test_stance_page_puts_claim_and_choices_above_the_article_in_its_own_scrolling_box() -> None:
+    """The annotator answers without scrolling past the article (the browser test measures it)."""
+    root = ET.fromstring(stance_config(SCHEME))
+    order = [element.get("name") for element in root.iter() if element.tag in ("Text", "Choices")]
+    assert order == ["claim", "stance", "text"]
+    (box,) = [view for view in root.iter("View") if view.find("Text[@name='text']") is not None]
+    assert "overflow-y: auto" in box.get("style", "") and "max-height" in box.get("style", "")
+    # The hints shown on hover are the scheme's Arabic descriptions, as the rest of the page is Arabic.
+    choices = root.find(".//Choices")
+    assert choices is not None
+    assert [choice.get("hint") for choice in choices] == [
+        label.description_ar for label in SCHEME.stance_labels
+    ]

@@ -85,6 +85,10 @@ def test_a_valid_entity_annotation_becomes_one_record_with_provenance() -> None:
             "text_sha256": text_sha256(TEXT),
             "annotator": "b@example.org",
             "ground_truth": False,
+            "collection": "akhbar",
+            "license": "CC-BY-4.0",
+            "attribution": "akhbar maintainers, akhbar: an annotated corpus of Arabic news, CC BY 4.0",
+            "annotated_labels": list(SCHEME.entity_names),
             "spans": [
                 {"start": begin, "end": begin + 5, "label": "GPE", "text": "بغداد"},
                 {
@@ -145,7 +149,7 @@ TWO_LABELS["value"]["labels"] = ["GPE", "LOC"]
     ("export", "layer", "problem"),
     [
         ([task([annotation([SHIFTED])])], "entities", "text[19:24] is ' بغدا', the span says 'بغداد'"),
-        ([task([annotation([PAST_END])])], "entities", "do not fit a text of"),
+        ([task([annotation([PAST_END])])], "entities", "is past the end of the article text"),
         (
             [task([annotation([region("بغداد", "CITY")])])],
             "entities",

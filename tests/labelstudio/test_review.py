@@ -35,7 +35,8 @@ def region(text: str, surface: str, label: str) -> dict[str, Any]:
 def test_disagreements_go_to_review_and_come_back_settled(connection: Connection, tmp_path) -> None:
     project = make_project(tmp_path, [EMOJI, PROCLITIC], [SYN_CLAIM], seed=False)
     (project.root / "docs").mkdir()
-    shutil.copy(REPO.root / "docs" / "guidelines.md", project.root / "docs" / "guidelines.md")
+    for name in ("guidelines.md", "guidelines.ar.md"):  # annotators get the Arabic text
+        shutil.copy(REPO.root / "docs" / name, project.root / "docs" / name)
     claim = {"target_id": SYN_CLAIM["id"]}
     records = [
         # أربيل: GPE for ali, LOC for huda -> disputed; بغداد agreed. The emoji article is agreed on.
@@ -59,7 +60,7 @@ def test_disagreements_go_to_review_and_come_back_settled(connection: Connection
     ls = connection.sdk
     review = ls.projects.get(entities.project_id)
     assert review.title == f"{PREFIX} entities"
-    assert "The proclitic rule" in review.expert_instruction  # the guidelines reach the labeling page
+    assert "قاعدة الحروف المتصلة" in review.expert_instruction  # the guidelines reach the labeling page
     [task] = list(ls.tasks.list(project=entities.project_id, fields="all"))
     assert task.data["article_id"] == PROCLITIC["id"] and task.total_annotations == 0
     predictions = {p.model_version: p for p in ls.predictions.list(task=task.id)}

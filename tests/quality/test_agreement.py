@@ -175,6 +175,7 @@ def test_agreement_command_on_two_annotators(make_project, tmp_path: Path, capsy
     claim, records = two_annotators(articles, "claim-0001", "synthetic, written for this test")
     make_project(articles, [claim], records)
     out = tmp_path / "figures" / "agreement.json"
+    out.parent.mkdir()  # the folder must exist: a report path is checked before any work, never made
     assert main(["agreement", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     figures = json.loads(out.read_text("utf-8"))
@@ -199,8 +200,9 @@ def test_agreement_command_refuses_an_invalid_corpus(make_project, capsys) -> No
     art = article(0, SENTENCES[0])
     broken = annotation("stance", art, "ali", target_id="claim-9999", stance="Agree")
     make_project([art], [], [broken])
-    assert main(["agreement"]) == 2
-    assert "validation errors" in capsys.readouterr().err
+    assert main(["agreement"]) == 1  # bad data: the findings and exit 1, as `akhbar validate` gives
+    error = capsys.readouterr().err
+    assert "validation errors" in error and "error unknown-target" in error
 
 
 def test_ground_truth_records_take_no_part() -> None:

@@ -9,7 +9,9 @@ from typing import Any
 from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
-from akhbar.synthetic import synthetic_article, synthetic_provenance
+from akhbar.registry import OWN_TERMS
+from akhbar.synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
+from synthetic_project import copy_registry
 
 PROVENANCE = synthetic_provenance(tool="test", at="2025-01-01T00:00:00Z")
 
@@ -43,6 +45,7 @@ def entities(
         "annotator": annotator,
         "spans": spans,
         "provenance": PROVENANCE,
+        **synthetic_annotation_terms("entities"),
         **extra,
     }
 
@@ -57,11 +60,18 @@ def stance(art: dict[str, Any], annotator: str, target_id: str, label: str) -> d
         "text_sha256": text_sha256(art["text"]),
         "annotator": annotator,
         "provenance": PROVENANCE,
+        **synthetic_annotation_terms("stance"),
     }
 
 
 def target(target_id: str, claim: str, article_ids: list[str]) -> dict[str, Any]:
-    return {"id": target_id, "claim": claim, "article_ids": article_ids, "origin": "synthetic (tests)"}
+    return {
+        "id": target_id,
+        "claim": claim,
+        "article_ids": article_ids,
+        "origin": "synthetic (tests)",
+        **OWN_TERMS,
+    }
 
 
 def write(
@@ -74,6 +84,7 @@ def write(
     if not (root / "schema").exists():
         shutil.copytree(find_project().schema, root / "schema")
     project = Project(root)
+    copy_registry(project)
     jsonl.write(project.articles / "synthetic.jsonl", sorted(articles, key=lambda a: a["id"]))
     jsonl.write(project.targets / "claims.jsonl", sorted(targets, key=lambda t: t["id"]))
     for layer in ("entities", "stance"):

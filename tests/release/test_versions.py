@@ -108,7 +108,7 @@ def test_failed_build_leaves_the_previous_release(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="synthetic"):  # found once the new build is complete, aside
         release(project, version="0.2.0", settings=TRAIN)
     assert _snapshot(project) == before
-    assert not list(project.state.glob("build-*"))
+    assert not list(project.state.glob("txn-*"))
 
 
 def test_killed_build_leaves_the_previous_release(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_killed_build_leaves_the_previous_release(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     parts: list[Path] = []
     while time.monotonic() < deadline and child.poll() is None and not parts:
-        parts = list(project.state.glob("build-release-*/data/*/*.part"))
+        parts = list(project.state.glob("txn-*/**/*.parquet.part"))
         time.sleep(0.01)
     assert parts, "the build never started writing Parquet"
     child.send_signal(signal.SIGKILL)
@@ -132,5 +132,5 @@ def test_killed_build_leaves_the_previous_release(tmp_path: Path) -> None:
     assert json.loads((project.data / "manifest.json").read_text("utf-8"))["version"] == "0.1.0"
     # the next release clears the dead build's folder and succeeds
     release(project, version="0.2.0", settings=TRAIN, allow_synthetic=True)
-    assert not list(project.state.glob("build-*"))
+    assert not list(project.state.glob("txn-*"))
     assert verify(project).exit_code == 0

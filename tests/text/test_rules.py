@@ -6,7 +6,16 @@ import unicodedata
 
 import pytest
 
-from akhbar.text.rules import FIXABLE, RULES, RULES_BY_ID, Severity, TextFinding, check_text, fix_text
+from akhbar.text.rules import (
+    FIXABLE,
+    REPAIRS_BY_ID,
+    RULES,
+    RULES_BY_ID,
+    Severity,
+    TextFinding,
+    check_text,
+    fix_text,
+)
 
 CLEAN = "قال المتحدث باسم وزارة الصحة في بغداد إن الفريق الطبي وصل يوم الأحد."
 
@@ -33,6 +42,7 @@ NEAR_MISSES = [
     "café 30° Zürich",  # Latin-1 letters that are not mojibake
     "عام ٢٠٢٣ وعام 2024 و ١٫٥",  # each number in one digit system
     "ي ك ى ة",  # Arabic yeh, kaf, alef maksura, teh marbuta
+    "قال تعالى \ufd3fإنا أنزلناه\ufd3e \ufdfd",  # ornate parentheses, basmala ligature: no decomposition
     "",
 ]
 
@@ -145,7 +155,7 @@ def test_rules_without_a_safe_repair_are_not_fixable() -> None:
 def test_all_repairs_together_leave_clean_nfc_text_and_name_what_they_did() -> None:
     text = "\u200f\ufed7\ufe8e\ufedd حصـرا کتاب \u0627\u0653 \x1a"
     fixed, applied = fix_text(text)
-    assert fixed == "قال حصرا كتاب \u0622 "
+    assert fixed == "قال حصرا كتاب \u0622"
     assert rules_of(fixed) == []
     assert applied == [
         "text-control-char",
@@ -154,5 +164,47 @@ def test_all_repairs_together_leave_clean_nfc_text_and_name_what_they_did() -> N
         "text-persian-letter",
         "text-tatweel",
         "text-not-nfc",
+        "text-outer-space",
     ]
     assert fix_text(CLEAN) == (CLEAN, [])
+
+
+def test_presentation_forms_are_exactly_the_characters_nfkc_maps() -> None:
+    """Of the two presentation-form blocks, the rule flags what has a compatibility decomposition (and its
+    repair changes); the rest (ornate parentheses, Quranic signs, honorific ligatures, unassigned code
+    points) has no decomposition, NFKC leaves it, and nothing flags it as a presentation form."""
+    rule = RULES_BY_ID["text-presentation-form"]
+    assert rule.pattern is not None and rule.fix is not None
+    for code in (*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFD)):
+        char = chr(code)
+        mapped = bool(unicodedata.decomposition(char))
+        assert bool(rule.pattern.fullmatch(char)) is mapped, f"U+{code:04X}"
+        assert (rule.fix(char) != char) is mapped, f"U+{code:04X}"
+        assert ("text-presentation-form" in rules_of(char)) is mapped, f"U+{code:04X}"
+    assert unicodedata.decomposition("\ufd3e") == unicodedata.decomposition("\ufd3f") == ""
+
+
+def test_outer_white_space_is_trimmed_and_inner_white_space_kept() -> None:
+    text = " \u00a0\n" + "سطر أول \nسطر ثان" + " \n \n \u00a0 "
+    assert "text-outer-space" in FIXABLE
+    assert fix_text(text, frozenset({"text-outer-space"})) == ("سطر أول \nسطر ثان", ["text-outer-space"])
+    assert fix_text(CLEAN, frozenset({"text-outer-space"})) == (CLEAN, [])
+    assert fix_text(text, frozenset({"text-tatweel"})) == (text, [])
+
+
+def test_outlet_residue_needs_the_outlet_and_keeps_the_middle() -> None:
+    text = " Next Previous عين اليوم – الرياض\n" + CLEAN + "\nNext Previous\n" + CLEAN + " "
+    chosen = frozenset({"text-outlet-residue"})
+    assert "text-outlet-residue" in FIXABLE
+    assert fix_text(text, chosen) == (text, [])  # no outlet (a title, or a record without a source)
+    assert fix_text(text, chosen, outlet="okaz") == (text, [])
+    fixed = "عين اليوم – الرياض\n" + CLEAN + "\nNext Previous\n" + CLEAN + " "
+    assert fix_text(text, chosen, outlet="3alyoum") == (fixed, ["text-outlet-residue"])
+    assert fix_text(text, outlet="3alyoum") == (fixed.strip(), ["text-outlet-residue", "text-outer-space"])
+
+
+def test_repairs_without_a_rule_are_not_validation_rules() -> None:
+    """What they remove is not a wrong character: validation has no finding for it, only --fix a repair."""
+    assert set(REPAIRS_BY_ID) == {"text-outlet-residue", "text-outer-space"}
+    assert not set(REPAIRS_BY_ID) & set(RULES_BY_ID)
+    assert FIXABLE[-2:] == ("text-outlet-residue", "text-outer-space")

@@ -15,11 +15,13 @@ from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.errors import UsageError
 from akhbar.paths import Project
-from akhbar.synthetic import synthetic_provenance
+from akhbar.synthetic import synthetic_annotation_terms, synthetic_provenance
 from akhbar.validate import Finding, Report, validate_paths
 from akhbar.validate import run as validate_run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
+# The collections of the registry every test project copies from the checkout (conftest.tmp_project).
+REGISTERED = 5
 WEIRD: list[Any] = [
     None,
     True,
@@ -50,6 +52,7 @@ def _annotation(article: dict[str, Any], **fields: Any) -> dict[str, Any]:
         "annotator": "tester",
         "spans": [{"start": start, "end": end, "label": "PERS", "text": article["text"][start:end]}],
         "provenance": synthetic_provenance(tool="test"),
+        **synthetic_annotation_terms("entities"),
     }
     record.update(fields)
     return record
@@ -68,7 +71,7 @@ def test_a_clean_synthetic_corpus_gives_no_finding(
     report = validate_paths(project=tmp_project)
     assert report.findings == []
     assert report.exit_code == 0
-    assert report.records == {"article": 3, "annotation": 1}
+    assert report.records == {"article": 3, "annotation": 1, "collection": REGISTERED}
 
 
 def test_large_files_in_parallel_chunks_report_the_same_lines_as_one_process(
@@ -92,7 +95,7 @@ def test_large_files_in_parallel_chunks_report_the_same_lines_as_one_process(
     monkeypatch.setattr(validate_run, "PARALLEL_FROM_BYTES", 0)
     parallel = validate_paths(project=tmp_project, jobs=2)
     assert sorted(parallel.findings) == sorted(serial.findings)
-    assert parallel.records == serial.records == {"article": 600, "annotation": 1}
+    assert parallel.records == serial.records == {"article": 600, "annotation": 1, "collection": REGISTERED}
     lines_of = {rule: sorted(f.line for f in serial.findings if f.rule == rule) for rule in _rules(serial)}
     assert lines_of == {
         "text-tatweel": [8, 151, 152, 422, 601],
@@ -171,8 +174,12 @@ def test_a_broken_schema_folder_is_a_usage_error(tmp_project: Project) -> None:
     with pytest.raises(UsageError, match=r"label-scheme\.json does not match its schema"):
         validate_paths(project=tmp_project)
     shutil.rmtree(tmp_project.schema)
+    tmp_project.schema.mkdir()  # a schema/ of its own, empty
     with pytest.raises(UsageError, match="cannot load the schemas"):
         validate_paths(project=tmp_project)
+    # Without a schema/ of its own a project is read with the schemas the package carries (the wheel's).
+    tmp_project.schema.rmdir()
+    assert validate_paths(project=tmp_project).exit_code == 0
 
 
 def test_the_kind_of_a_file_comes_from_its_folders(
@@ -195,7 +202,11 @@ def test_the_kind_of_a_file_comes_from_its_folders(
         ]
         assert report.records == {"annotation": 1}
         assert "no article files were checked" in " ".join(report.notes)
-    assert validate_paths(project=tmp_project).records == {"article": 1, "annotation": 1}
+    assert validate_paths(project=tmp_project).records == {
+        "article": 1,
+        "annotation": 1,
+        "collection": REGISTERED,
+    }
     empty = tmp_project.root / "empty"
     empty.mkdir()
     assert validate_paths([empty], project=tmp_project).notes == ["no .jsonl files under empty"]
@@ -210,7 +221,7 @@ def test_a_utf8_file_with_one_bad_line_is_checked_line_by_line(
     report = validate_paths(project=tmp_project)
     assert [(f.line, f.rule) for f in report.findings] == [(2, "file-encoding")]
     assert "line is not valid UTF-8: byte 0xD8" in report.findings[0].message
-    assert report.records == {"article": 2}
+    assert report.records == {"article": 2, "collection": REGISTERED}
 
 
 def test_a_truncated_last_line_says_so(

@@ -15,18 +15,29 @@ from akhbar.labelstudio.pull import pull
 from akhbar.labelstudio.push import BATCH_SIZE, push
 from akhbar.labelstudio.review import REVIEW_PREFIX, push_review
 from akhbar.paths import Project, find_project
+from akhbar.validate.gate import require_valid
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "labelstudio",
         help="run a local Label Studio, push tasks to it, pull annotations back",
-        description="LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY point push and pull at a server of your own.",
+        description="LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY point push and pull at a server of your own. "
+        "Only `pull` writes to the corpus (corpus/exports/ and corpus/annotations/); `install` and `up` "
+        "write under .akhbar/labelstudio/; push and review write to the server, nothing in the project.",
     )
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    commands.add_parser("install", help=f"install label-studio {local.VERSION} into .akhbar/ if missing")
+    commands.add_parser(
+        "install",
+        help=f"install label-studio {local.VERSION} into .akhbar/ if missing",
+        description=f"Install label-studio {local.VERSION} in its own virtual environment. Writes "
+        ".akhbar/labelstudio/ (the environment); nothing else.",
+    )
     start = commands.add_parser(
-        "up", help="start the local server on 127.0.0.1 (installs it first if needed)"
+        "up",
+        help="start the local server on 127.0.0.1 (installs it first if needed)",
+        description="Start the local Label Studio on 127.0.0.1. Writes .akhbar/labelstudio/: the server's "
+        "data, its log, its pid and address, and the admin credentials (owner-only).",
     )
     start.add_argument("--push", action="store_true", help="then push the corpus with the default options")
     start.set_defaults(
@@ -36,24 +47,47 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         guidelines_url=None,
         batch_size=BATCH_SIZE,
     )
-    commands.add_parser("down", help="stop the local server")
-    commands.add_parser("status", help="is the local server running, and where")
+    commands.add_parser(
+        "down",
+        help="stop the local server",
+        description="Stop the local Label Studio. Writes nothing; removes its pid file, and its data stay "
+        "in .akhbar/labelstudio/.",
+    )
+    commands.add_parser(
+        "status",
+        help="is the local server running, and where",
+        description="Say whether the local Label Studio runs, where, and whether it answers. Writes nothing.",
+    )
     layers = {"choices": LAYERS, "nargs": "+", "default": list(LAYERS), "metavar": "LAYER"}
     prefix_help = "projects are titled '<prefix> entities' and '<prefix> stance'"
 
-    send = commands.add_parser("push", help="create/reuse the projects and send tasks not there yet")
+    send = commands.add_parser(
+        "push",
+        help="create/reuse the projects and send tasks not there yet",
+        description="Validate the corpus, then create (or reuse) one Label Studio project per layer and "
+        "import the tasks that are not there yet. Writes to the server only, nothing in the project.",
+    )
     send.add_argument("--layers", **layers, help="entities, stance (default both)")  # type: ignore[arg-type]
     send.add_argument("--prefix", default=DEFAULT_PREFIX, help=prefix_help)
     send.add_argument("--predictions", type=Path, help="JSON Lines pre-annotations to send as predictions")
     send.add_argument("--guidelines-url", help="link shown in the projects' instructions")
     send.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="tasks per import request")
 
-    fetch = commands.add_parser("pull", help="export, archive and convert annotations into corpus/")
+    fetch = commands.add_parser(
+        "pull",
+        help="export, archive and convert annotations into corpus/",
+        description="Validate the corpus, export every layer's project, archive each raw export unchanged "
+        "in corpus/exports/ and convert it into corpus/annotations/<layer>/. Writes those two folders.",
+    )
     fetch.add_argument("--layers", **layers, help="entities, stance (default both)")  # type: ignore[arg-type]
     fetch.add_argument("--prefix", default=DEFAULT_PREFIX, help=prefix_help)
 
     recheck = commands.add_parser(
-        "review", help="send the items annotators disagree on to review projects, candidates as predictions"
+        "review",
+        help="send the items annotators disagree on to review projects, candidates as predictions",
+        description="Validate the corpus, find the items annotators disagree on and send them to review "
+        "projects on the server, with each annotator's answer as a prediction. Writes to the server "
+        "only; pull the review projects with --prefix to bring the decisions into corpus/.",
     )
     recheck.add_argument("--layers", **layers, help="entities, stance (default both)")  # type: ignore[arg-type]
     recheck.add_argument(
@@ -95,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"log in as {creds.username}; the password is in {server.credentials_file}")
         if not args.push:
             return 0
+        require_valid(project)
         with Connection(url=started.url or "", api_key=creds.api_key) as connection:
             return _push(args, project, connection)
     if args.action == "down":
@@ -108,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
         state = "healthy" if current.healthy else "not answering"
         print(f"the local Label Studio runs at {current.url} (pid {current.pid}), {state}")
         return 0 if current.healthy else 1
+    # Bad data is refused with its findings before anything is sent or pulled.
+    require_valid(project)
     with connect(project, server=server) as connection:
         if args.action == "push":
             return _push(args, project, connection)

@@ -11,12 +11,17 @@ from collections.abc import Sequence
 
 import akhbar.cli
 from akhbar import __version__
-from akhbar.errors import UsageError
+from akhbar.errors import DataError, UsageError
 
 
 def _command_modules() -> list[str]:
-    """Every module beside this one is a command with `add_parser(subparsers)` and `run(args) -> int`."""
-    return sorted(info.name for info in pkgutil.iter_modules(akhbar.cli.__path__) if info.name != "main")
+    """Every module beside this one is a command with `add_parser(subparsers)` and `run(args) -> int`,
+    except the helpers whose names start with an underscore."""
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(akhbar.cli.__path__)
+        if info.name != "main" and not info.name.startswith("_")
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -41,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(command if command in _command_modules() else None).parse_args(argv)
     try:
         return int(args.run(args))
+    except DataError as error:
+        print(f"akhbar {args.command}: {error}", file=sys.stderr)
+        return 1
     except UsageError as error:
         print(f"akhbar {args.command}: {error}", file=sys.stderr)
         return 2
@@ -51,6 +59,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`akhbar validate | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as error:
+        message = io_problem(error)
+        if message is None:
+            raise
+        print(f"akhbar {args.command}: {message}", file=sys.stderr)
+        return 2
+
+
+def io_problem(error: BaseException) -> str | None:
+    """A plain message for an I/O failure (a full disk, a folder that is not writable), else None.
+
+    Commands write through atomic renames, so a failed write leaves the old files in place: say so.
+    """
+    sqlite3 = sys.modules.get("sqlite3")  # only loaded by the commands that use it
+    if sqlite3 is not None and isinstance(error, sqlite3.OperationalError):
+        return f"a working database failed: {error} (a full disk?); nothing was half-written"
+    if not isinstance(error, OSError):
+        return None
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}; the command stopped, nothing was half-written"
 
 
 if __name__ == "__main__":

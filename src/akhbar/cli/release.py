@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 
+from akhbar.cli._options import iso_date, positive_int
 from akhbar.paths import find_project
 from akhbar.release.settings import DEFAULT_RATIOS, ROWS_PER_FILE, Settings, parse_ratios
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "release", help="build a versioned Parquet release (data/, manifest, changelog, card)"
+        "release",
+        help="build a versioned Parquet release (data/, manifest, changelog, card)",
+        description="Validate the corpus, then build the release. Writes data/ (Parquet files, manifest, "
+        "history, Croissant, agreement), corpus/splits/assignment.jsonl, README.md's front matter and "
+        "generated block, CHANGELOG.md and the generated documents the release makes stale (DATASHEET.md, "
+        "its plots, the guidelines' label table), all in one step; nothing when it refuses.",
     )
     parser.add_argument(
         "--version",
@@ -30,8 +36,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         action="store_true",
         help="group only by story id and exact duplicates (skip MinHash near-duplicate search)",
     )
-    parser.add_argument("--rows-per-file", type=int, default=ROWS_PER_FILE, help="rows per Parquet file")
-    parser.add_argument("--date", help="release date (YYYY-MM-DD; default today, UTC)")
+    parser.add_argument(
+        "--rows-per-file",
+        type=positive_int,
+        default=ROWS_PER_FILE,
+        help="rows per Parquet file, at least 1 (default %(default)s)",
+    )
+    parser.add_argument("--date", type=iso_date, help="release date (YYYY-MM-DD; default today, UTC)")
     parser.add_argument(
         "--allow-synthetic",
         action="store_true",

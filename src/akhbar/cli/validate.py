@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from akhbar.commit import refuse_pending
 from akhbar.errors import UsageError
 from akhbar.paths import find_project
 from akhbar.validate import validate_paths
@@ -14,7 +15,11 @@ from akhbar.validate import validate_paths
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "validate", help="validate the corpus (default) or the given files/folders"
+        "validate",
+        help="validate the corpus (default) or the given files/folders",
+        description="Check every record against its JSON Schema, the corpus rules and the Arabic text rules. "
+        "Writes nothing: the findings go to standard output (exit 1 when there are errors, 2 when a file "
+        "cannot be read).",
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -23,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "--max-findings",
         type=int,
         default=1000,
-        help="print at most this many findings (the summary counts all)",
+        help="print at most this many findings, in either format (the summary counts all)",
     )
     parser.set_defaults(run=run)
 
@@ -37,11 +42,12 @@ def run(args: argparse.Namespace) -> int:
     if args.max_findings < 0:
         raise UsageError("--max-findings must be 0 or more")
     project = find_project()
+    refuse_pending(project)  # a half-completed commit is no corpus to judge
     if not args.paths and not project.corpus.is_dir():
         raise UsageError(f"no corpus/ folder at {project.root}")
     report = validate_paths(args.paths or None, project=project, jobs=args.jobs)
     if args.format == "json":
-        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(report.to_dict(args.max_findings), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
         findings = sorted(report.findings)

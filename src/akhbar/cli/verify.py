@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 
 from akhbar.paths import find_project
+from akhbar.validate.gate import require_valid
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("verify", help="check the release against its manifest and the corpus")
+    parser = subparsers.add_parser(
+        "verify",
+        help="check the release against its manifest and the corpus",
+        description="Validate the corpus, check data/ against its manifest's hashes and the generated "
+        "documents, and rebuild the release from the corpus in a temporary folder to compare it byte for "
+        "byte. Writes nothing in the project.",
+    )
     parser.add_argument("--no-rebuild", action="store_true", help="check hashes and documents only")
     parser.add_argument(
         "--load",
@@ -23,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from akhbar.release.verify import verify
 
     project = find_project()
+    require_valid(project)  # the rebuild reads every record: bad data is refused with its findings
     report = verify(project, rebuild=not args.no_rebuild)
     for line in report.lines():
         print(line)

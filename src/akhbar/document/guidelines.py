@@ -1,4 +1,8 @@
-"""The annotation guidelines' table of entity types, generated from the label scheme."""
+"""The annotation guidelines: docs/guidelines.md (English, the reference) and docs/guidelines.ar.md (the
+Arabic text annotators read in Label Studio). Generated here: each file's table of entity types, from the
+label scheme, and the Arabic file's example tables, copied from the English file (where the tests check
+them against the seed article) with their header row in Arabic.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from akhbar.document.blocks import block
 from akhbar.errors import UsageError
 from akhbar.scheme import Scheme
 
@@ -19,15 +24,76 @@ def scheme_table(scheme: Scheme) -> str:
     return "\n".join(lines)
 
 
+def scheme_table_ar(scheme: Scheme) -> str:
+    missing = [label.name for label in scheme.entity_labels if not label.description_ar]
+    if missing:
+        raise UsageError(
+            f"no Arabic description (description_ar) for {', '.join(missing)} in schema/label-scheme.json"
+        )
+    lines = ["| النوع | المفتاح | ما يشمله | مثال |", "| --- | --- | --- | --- |"]
+    for label in scheme.entity_labels:
+        example = label.example or ""
+        lines.append(f"| **{label.name}** | `{label.hotkey}` | {label.description_ar} | {example} |")
+    return "\n".join(lines)
+
+
 GUIDELINES = Path("docs/guidelines.md")
-# The guideline sections an annotator of each layer needs, by their headings in docs/guidelines.md.
+GUIDELINES_AR = Path("docs/guidelines.ar.md")
+# The guideline sections an annotator of each layer needs, by their headings in each file.
 SECTIONS = {"entities": ("## 1. Entities", "## 3. Review"), "stance": ("## 2. Stance", "## 3. Review")}
+SECTIONS_AR = {"entities": ("## 1. الكيانات", "## 3. المراجعة"), "stance": ("## 2. الموقف", "## 3. المراجعة")}
+# The example tables both files carry: the English file's rows under an Arabic header.
+SHARED_BLOCKS_AR = {
+    "seed-examples": "| النوع | الكيان | في الكلمات من حوله |",
+    "proclitic-examples": "| كما كُتب في المقال الأول | الكيان |",
+    "stance-examples": "| الموقف | الادعاء | الدليل في المقال |",
+}
 
 
-def guidelines_html(markdown: str, layer: str) -> str:
-    """The layer's sections of the guidelines as HTML, for Label Studio's instructions panel."""
+def arabic_blocks(english: str, scheme: Scheme) -> dict[str, str]:
+    """The generated blocks of docs/guidelines.ar.md: block name -> content."""
+    made = {"scheme": scheme_table_ar(scheme)}
+    for name, header in SHARED_BLOCKS_AR.items():
+        rows = block(english, name, where=str(GUIDELINES)).strip("\n").split("\n")
+        made[name] = "\n".join([header, *rows[1:]])
+    return made
+
+
+# Arabic letters: a code span holding them is an example, shown in the text's own font (a monospace font
+# pulls Arabic letters apart).
+_ARABIC_CODE = re.compile(r"<code>([^<]*[\u0600-\u06ff][^<]*)</code>")
+# Label Studio cleans the instructions it stores: no style="..." attributes, but a <style> element stays.
+# Its rules, scoped to this class, give back the bullets, spacing and table rules its own style sheet
+# resets; "start" follows the direction of the text.
+INSTRUCTIONS_CLASS = "akhbar-guidelines"
+_RULES = {
+    "p": "margin: 0.4em 0",
+    "ul": "list-style: disc; padding-inline-start: 1.5em; margin: 0.4em 0",
+    "ol": "list-style: decimal; padding-inline-start: 1.5em; margin: 0.4em 0",
+    "h2": "font-size: 1.35em; font-weight: 600; margin: 1em 0 0.4em",
+    "h3": "font-size: 1.15em; font-weight: 600; margin: 0.8em 0 0.3em",
+    "table": "border-collapse: collapse; margin: 0.4em 0",
+    "th": "text-align: start; padding: 2px 8px; border-bottom: 2px solid #d9dce3",
+    "td": "text-align: start; padding: 2px 8px; border-bottom: 1px solid #eceef3; vertical-align: top",
+}
+INSTRUCTIONS_STYLE = (
+    "<style>"
+    + "".join(f".{INSTRUCTIONS_CLASS} {tag} {{ {rule} }}" for tag, rule in _RULES.items())
+    + "</style>"
+)
+
+
+def instructions_block(html: str, *, arabic: bool) -> str:
+    """`html` in the block the style rules apply to; Arabic right to left."""
+    direction = ' dir="rtl" lang="ar"' if arabic else ""
+    return f'<div class="{INSTRUCTIONS_CLASS}"{direction}>{html}</div>'
+
+
+def guidelines_html(markdown: str, layer: str, *, arabic: bool = False) -> str:
+    """The layer's sections of the guidelines as HTML, for Label Studio's instructions window; the Arabic
+    text in a right-to-left block."""
     chosen = []
-    for heading in SECTIONS[layer]:
+    for heading in (SECTIONS_AR if arabic else SECTIONS)[layer]:
         start = markdown.find(heading)
         if start < 0:
             raise UsageError(f"the guidelines have no section {heading!r}")
@@ -35,10 +101,15 @@ def guidelines_html(markdown: str, layer: str) -> str:
         chosen.append(markdown[start : following if following >= 0 else len(markdown)])
     rendered = MarkdownIt("commonmark").enable("table").render("\n".join(chosen))
     # Comments (the generated-block markers) mean nothing to an annotator.
-    return re.sub(r"<!-- [a-z-]+:(begin|end) -->\n?", "", rendered)
+    rendered = re.sub(r"<!-- [a-z-]+:(begin|end) -->\n?", "", rendered)
+    return instructions_block(_ARABIC_CODE.sub(r"<bdi>\1</bdi>", rendered), arabic=arabic)
 
 
 def layer_guidelines(root: Path, layer: str) -> str:
-    """The layer's guidelines as HTML from the checkout at `root`; empty when it has no docs/guidelines.md."""
-    path = root / GUIDELINES
-    return guidelines_html(path.read_text("utf-8"), layer) if path.is_file() else ""
+    """The layer's guidelines as HTML from the checkout at `root`: the Arabic text when the checkout has
+    it, else the English; empty when it has neither."""
+    for relative, arabic in ((GUIDELINES_AR, True), (GUIDELINES, False)):
+        path = root / relative
+        if path.is_file():
+            return guidelines_html(path.read_text("utf-8"), layer, arabic=arabic)
+    return ""

@@ -1,8 +1,10 @@
 """`document`: regenerate every generated part of the documentation, or check that none is stale.
 
 Parts:
-  guidelines  docs/guidelines.md's table of entity types, from the label scheme
-  datasheet   DATASHEET.md's statistics and annotation figures, and its plots in docs/figures/
+  guidelines  docs/guidelines.md's table of entity types, from the label scheme; docs/guidelines.ar.md's
+              table of types and its example tables (from docs/guidelines.md)
+  datasheet   DATASHEET.md's statistics, annotation figures and collections, and its plots in docs/figures/
+  license     LICENSE.md's table of the collections and their terms, from the registry
   release     data/agreement.json and data/croissant.json, which every release writes too
 """
 
@@ -12,19 +14,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from akhbar import jsonl
-from akhbar.document import datasheet, guidelines, plots
+from akhbar.commit import Transaction, project_lock, refuse_pending
+from akhbar.document import datasheet, guidelines, licences, plots
 from akhbar.document.blocks import replace_block
-from akhbar.document.guidelines import GUIDELINES
+from akhbar.document.guidelines import GUIDELINES, GUIDELINES_AR
 from akhbar.document.stats import current_manifest, release_stats
 from akhbar.errors import UsageError
 from akhbar.paths import Project
 from akhbar.quality.agreement import corpus_agreement
+from akhbar.registry import load_registry
 from akhbar.release import manifest as manifests
 from akhbar.release.documents import documents
 from akhbar.scheme import load_scheme
 
 DATASHEET = Path("DATASHEET.md")
+LICENSE = Path("LICENSE.md")
 
 
 @dataclass(frozen=True)
@@ -73,21 +77,34 @@ def _text(path: Path, text: str) -> Output:
     return Output(path, lambda: content)
 
 
-def _guidelines(project: Project) -> list[Output]:
+def _guidelines(project: Project, data: Path) -> list[Output]:
     scheme = load_scheme(project.schema)
-    text = replace_block(
-        _read(project, GUIDELINES), "scheme", guidelines.scheme_table(scheme), where=str(GUIDELINES)
-    )
-    return [_text(GUIDELINES, text)]
+    english = _read(project, GUIDELINES)
+    found = [
+        _text(
+            GUIDELINES,
+            replace_block(english, "scheme", guidelines.scheme_table(scheme), where=str(GUIDELINES)),
+        )
+    ]
+    if (project.root / GUIDELINES_AR).is_file():  # the annotators' Arabic text, where a project has one
+        arabic = _read(project, GUIDELINES_AR)
+        for name, content in guidelines.arabic_blocks(english, scheme).items():
+            arabic = replace_block(arabic, name, content, where=str(GUIDELINES_AR))
+        found.append(_text(GUIDELINES_AR, arabic))
+    return found
 
 
-def _datasheet(project: Project) -> list[Output]:
+def _datasheet(project: Project, data: Path) -> list[Output]:
     scheme = load_scheme(project.schema)
-    stats = release_stats(project, scheme.entity_names, scheme.stance_names)
+    stats = release_stats(project, scheme.entity_names, scheme.stance_names, data)
     agreement, _ = corpus_agreement(project=project)
     text = _read(project, DATASHEET)
     text = replace_block(text, "stats", datasheet.stats_block(stats), where=str(DATASHEET))
     text = replace_block(text, "labeling", datasheet.labeling_block(stats, agreement), where=str(DATASHEET))
+    collections = licences.datasheet_block(
+        load_registry(project), current_manifest(project, data), licences.history(data)
+    )
+    text = replace_block(text, "collections", collections, where=str(DATASHEET))
     found = [_text(DATASHEET, text)]
     for name, data in plots.figure_data(stats).items():
         found.append(
@@ -100,15 +117,26 @@ def _datasheet(project: Project) -> list[Output]:
     return found
 
 
-def _release(project: Project) -> list[Output]:
-    made = documents(project, current_manifest(project), load_scheme(project.schema), project.data)
+def _license(project: Project, data: Path) -> list[Output]:
+    if not (project.root / LICENSE).is_file():  # a project without LICENSE.md has no table to keep
+        return []
+    text = _read(project, LICENSE)
+    block = licences.license_block(load_registry(project))
+    return [_text(LICENSE, replace_block(text, "collections", block, where=str(LICENSE)))]
+
+
+def _release(project: Project, data: Path) -> list[Output]:
+    made = documents(project, current_manifest(project, data), load_scheme(project.schema), data)
     data = project.data.relative_to(project.root)
     return [Output(data / name, lambda content=content: content) for name, content in made.items()]
 
 
-PARTS: dict[str, Callable[[Project], list[Output]]] = {
+# Each part makes its outputs for the project and the release in a data folder (the project's data/, or
+# the one a release has staged).
+PARTS: dict[str, Callable[[Project, Path], list[Output]]] = {
     "guidelines": _guidelines,
     "datasheet": _datasheet,
+    "license": _license,
     "release": _release,
 }
 NEED_RELEASE = ("datasheet", "release")
@@ -116,12 +144,46 @@ NEED_RELEASE = ("datasheet", "release")
 
 def outputs(project: Project, parts: Sequence[str] | None = None) -> list[Output]:
     """Every generated file of the given parts (default: all) as it should be now."""
-    return [output for part in (PARTS if parts is None else parts) for output in PARTS[part](project)]
+    chosen = PARTS if parts is None else parts
+    return [output for part in chosen for output in PARTS[part](project, project.data)]
+
+
+# The documents outside data/ that a release makes stale, and the file each is generated into.
+_RELEASE_MAKES_STALE = {"guidelines": GUIDELINES, "datasheet": DATASHEET, "license": LICENSE}
+
+
+def regenerate_documents(project: Project, data: Path) -> dict[Path, bytes]:
+    """The generated documents outside data/ (guidelines, datasheet, plots) that differ from the
+    checkout's files once the release staged in `data` is in place: path relative to the project root ->
+    new bytes. A release stages these beside data/ and moves them with it, so `akhbar document --check`
+    passes right after `akhbar release`. The documents inside data/ (Croissant, agreement) the release
+    makes itself. A project without DATASHEET.md or docs/guidelines.md has none of that part to keep."""
+    changed: dict[Path, bytes] = {}
+    for part, source in _RELEASE_MAKES_STALE.items():
+        if not (project.root / source).is_file():
+            continue
+        for output in PARTS[part](project, data):
+            path = project.root / output.path
+            if not (path.is_file() and output.is_current(path.read_bytes())):
+                changed[output.path] = output.make()
+    return changed
 
 
 def document(*, project: Project, check: bool = False, parts: Sequence[str] | None = None) -> DocumentReport:
     """Write the generated parts (check=False) or only report which are stale (check=True). Before the
-    first release there is nothing to describe: the parts that read the release are skipped, with a note."""
+    first release there is nothing to describe: the parts that read the release are skipped, with a note.
+    Writing holds the project's lock and replaces the files in one commit (akhbar.commit)."""
+    if check:
+        refuse_pending(project)
+        return _document(project, parts, None)
+    with project_lock(project, command="document"), Transaction(project) as txn:
+        report = _document(project, parts, txn)
+        txn.commit()
+    return report
+
+
+def _document(project: Project, parts: Sequence[str] | None, txn: Transaction | None) -> DocumentReport:
+    """Check (txn None) or stage every output that is not current."""
     report = DocumentReport()
     parts = list(PARTS if parts is None else parts)
     if manifests.read(project.data) is None:
@@ -134,10 +196,9 @@ def document(*, project: Project, check: bool = False, parts: Sequence[str] | No
         shown = output.path.as_posix()
         if path.is_file() and output.is_current(path.read_bytes()):
             report.unchanged.append(shown)
-        elif check:
+        elif txn is None:
             report.stale.append(shown)
         else:
-            with jsonl.atomic_writer(path) as handle:
-                handle.write(output.make())
+            txn.write(path, output.make())
             report.written.append(shown)
     return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,24 +46,32 @@ class ReleaseStats:
         return sorted(found - {UNKNOWN}) + ([UNKNOWN] if UNKNOWN in found else [])
 
 
-def current_manifest(project: Project) -> dict[str, Any]:
-    found = manifests.read(project.data)
+def current_manifest(project: Project, data: Path | None = None) -> dict[str, Any]:
+    """The manifest of the release in `data` (default: the project's data/)."""
+    data = data or project.data
+    found = manifests.read(data)
     if found is None:
-        raise UsageError(f"no release in {project.data} (data/manifest.json); run `akhbar release` first")
+        raise UsageError(f"no release in {data} (data/manifest.json); run `akhbar release` first")
     return found
 
 
 def release_stats(
-    project: Project, scheme_entities: tuple[str, ...], scheme_stance: tuple[str, ...]
+    project: Project,
+    scheme_entities: tuple[str, ...],
+    scheme_stance: tuple[str, ...],
+    data: Path | None = None,
 ) -> ReleaseStats:
-    manifest = current_manifest(project)
+    """The figures of the release in `data` (default: the project's data/; a release stages its own
+    elsewhere and documents it before moving it into place)."""
+    data = data or project.data
+    manifest = current_manifest(project, data)
     by_source_month: dict[str, Counter[str]] = {}
     characters: list[int] = []
     words: list[int] = []
     for relative in sorted(manifest["files"]):
         if not relative.startswith("data/articles/"):
             continue
-        parquet = pq.ParquetFile(project.root / relative)
+        parquet = pq.ParquetFile(data / relative.removeprefix("data/"))  # manifest paths start with data/
         for batch in parquet.iter_batches(columns=["source", "published", "text"], batch_size=BATCH):
             sources, published = batch.column("source").to_pylist(), batch.column("published").to_pylist()
             for source, date in zip(sources, published, strict=True):

@@ -15,23 +15,21 @@ from typing import Any
 
 import orjson
 
-from akhbar.validate.files import guess_encoding, utf8_problem
+from akhbar import jsonl
+from akhbar.registry import terms
+from akhbar.validate.files import guess_encoding
 
 Item = tuple[str, dict[str, Any] | str]
+# A collection's record in corpus/collections/collections.jsonl (akhbar.registry.collection).
+Collection = dict[str, Any]
 
 
 def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _provenance(adapter: str, source_file: Path, collection: str | None, **extra: Any) -> dict[str, Any]:
-    return {
-        "adapter": adapter,
-        "source_file": source_file.name,
-        "ingested_at": now(),
-        "collection": collection,
-        **extra,
-    }
+def _provenance(adapter: str, source_file: Path, **extra: Any) -> dict[str, Any]:
+    return {"adapter": adapter, "source_file": source_file.name, "ingested_at": now(), **extra}
 
 
 def article(
@@ -40,13 +38,18 @@ def article(
     title: str | None,
     text: str,
     source: str | None,
+    collection: Collection,
     provenance: dict[str, Any],
     url: str | None = None,
     published: str | None = None,
     author: str | None = None,
 ) -> dict[str, Any]:
+    """A news article record of `collection`: its licence and attribution (with the outlet) come from the
+    registry, never from the input."""
     return {
         "id": id,
+        "kind": "article",
+        **terms(collection, source),
         "title": title,
         "text": text,
         "source": source,
@@ -61,15 +64,17 @@ def article(
 
 
 def read_text_files(
-    paths: list[Path], *, source: str | None, collection: str | None, encoding: str = "utf-8"
+    paths: list[Path], *, source: str | None, collection: Collection, encoding: str = "utf-8"
 ) -> Iterator[Item]:
     """The seed layout: first line the title, the other lines the body, id from the file name.
 
-    The file's line ends become \\n (a file-format detail, not text); the text is otherwise as given.
+    The file's line ends (\\r\\n from Windows, \\r alone from old Macs) become \\n everywhere, title and
+    body: they are a file-format detail, not text. The text is otherwise as given.
     """
     for path in paths:
         try:
-            raw = path.read_bytes()
+            with jsonl.open_regular(path, streams=True) as handle:
+                raw = handle.read()
         except OSError as error:
             yield str(path), f"unreadable: {error.strerror or error}"
             continue
@@ -78,45 +83,44 @@ def read_text_files(
         except UnicodeDecodeError:
             yield str(path), f"file-encoding: not UTF-8, looks like {guess_encoding(path)}; pass --encoding"
             continue
-        title, _, body = content.partition("\n")
+        title, _, body = content.replace("\r\n", "\n").replace("\r", "\n").partition("\n")
         yield (
             str(path),
             article(
                 id=path.stem,
-                title=title.rstrip("\r") or None,
-                text=body.rstrip("\n").replace("\r\n", "\n"),
+                title=title or None,
+                text=body.rstrip("\n"),
                 source=source,
-                provenance=_provenance("text", path, collection),
+                collection=collection,
+                provenance=_provenance("text", path),
             ),
         )
 
 
-def read_jsonl(paths: list[Path], *, source: str | None, collection: str | None) -> Iterator[Item]:
-    """Records already in the corpus format; provenance is set anew, everything else kept."""
+def read_jsonl(paths: list[Path], *, source: str | None, collection: Collection) -> Iterator[Item]:
+    """Records already in the corpus format; provenance, collection, licence and attribution are set anew
+    (from the registry: an input never chooses its own terms), a missing kind is "article", everything
+    else kept."""
     for path in paths:
         try:
-            handle = path.open("rb")
-        except OSError as error:
-            yield str(path), f"unreadable: {error.strerror or error}"
-            continue
-        with handle:
-            for number, line in enumerate(handle, start=1):
-                origin = f"{path}:{number}"
+            for number, line, _ in jsonl.lines(path, streams=True):
                 if not line.strip():
                     continue
+                origin = f"{path}:{number}"
                 try:
-                    record = orjson.loads(line)
-                except orjson.JSONDecodeError as error:
-                    problem = utf8_problem(line)
-                    yield origin, f"file-encoding: {problem}" if problem else f"json-syntax: {error}"
+                    record = jsonl.parse(line)
+                except jsonl.LineError as error:
+                    yield origin, f"{error.rule}: {error.message}"
                     continue
-                if not isinstance(record, dict):
-                    yield origin, "json-syntax: not a JSON object"
-                    continue
-                record["provenance"] = _provenance("jsonl", path, collection)
+                record["provenance"] = _provenance("jsonl", path)
                 if source and not record.get("source"):
                     record["source"] = source
+                record.setdefault("kind", "article")
+                source_id = record.get("source")
+                record.update(terms(collection, source_id if isinstance(source_id, str) else None))
                 yield origin, record
+        except OSError as error:
+            yield str(path), f"unreadable: {error.strerror or error}"
 
 
 def _snn_files(paths: list[Path]) -> list[Path]:
@@ -144,7 +148,7 @@ def _known(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def read_saudinewsnet(paths: list[Path], *, collection: str | None = "saudinewsnet") -> Iterator[Item]:
+def read_saudinewsnet(paths: list[Path], *, collection: Collection) -> Iterator[Item]:
     """SaudiNewsNet daily files: a JSON array of {source, url, date_extracted, title, author, content}.
 
     date_extracted is the crawl time, not the publication date: it goes to provenance.crawled_at and
@@ -179,10 +183,10 @@ def read_saudinewsnet(paths: list[Path], *, collection: str | None = "saudinewsn
                         source=source,
                         url=url,
                         author=_known(item.get("author")),
+                        collection=collection,
                         provenance=_provenance(
                             "saudinewsnet",
                             path,
-                            collection,
                             crawled_at=crawled.replace(" ", "T") if isinstance(crawled, str) else None,
                         ),
                     ),

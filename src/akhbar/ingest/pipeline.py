@@ -5,40 +5,37 @@ once); `duplicate` (another article already has the same text after `dedup_key`'
 invisible controls and tatweel removed, white space folded, trimmed); `skipped` with a reason (the
 error the record breaks, empty text and schema errors first; an id conflict; an unreadable input).
 
-New articles are sorted in bounded runs on disk and merged with the existing files into temporary files
-beside them, which replace the originals only at the end, with interrupts held off for that moment. An
-interrupted run leaves every corpus file as it was; a killed one may also leave its staging folder
-(`articles/.ingest-<pid>-*`, ignored by everything), which the next ingest removes.
+The whole run holds the project's lock (akhbar.commit): a second ingest, an import or a release waits,
+so the index of what the corpus holds stays true and no article is lost or written twice. New articles
+are sorted in bounded runs on disk and merged with the existing files into staged files, which replace
+the originals in one commit: a run interrupted or killed at any instant leaves every corpus file as it
+was or every one as it is after the ingest, never some of each.
 """
 
 from __future__ import annotations
 
 import heapq
 import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from tqdm import tqdm
 
 from akhbar import jsonl
+from akhbar.commit import Transaction, project_lock, refuse_pending
 from akhbar.corpus import corpus_files, dedup_key
-from akhbar.errors import UsageError
+from akhbar.errors import DataError
 from akhbar.ingest.adapters import Item
 from akhbar.paths import Project
-from akhbar.staging import interrupts_held, remove_abandoned
 from akhbar.text.rules import Severity, fix_text
 from akhbar.validate.findings import Finding
 from akhbar.validate.records import Rules, check_record
 
 RUN_BYTES = 32 << 20
 EXAMPLES_PER_REASON = 3
-STAGING = ".ingest-"
 OUTCOMES = ("added", "unchanged", "duplicate", "skipped")
 
 
@@ -99,28 +96,28 @@ class _Index:
         self.keys: dict[str, bytes] = {}
         self.owners: dict[bytes, str] = {}
         for path in corpus_files(folder):
-            with path.open("rb") as handle:
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
-                        self.add(*_id_and_text(line, path, number))
+            for number, record in jsonl.read(path):
+                self.add(*_id_and_text(record, path, number))
 
     def add(self, article_id: str, key: bytes) -> None:
         self.keys[article_id] = key
         self.owners.setdefault(key, article_id)
 
 
-def _id_and_text(line: bytes, path: Path, number: int) -> tuple[str, bytes]:
-    try:
-        record = orjson.loads(line)
-        return record["id"], _digest(record["text"])
-    except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
-        raise UsageError(
-            f"{path}:{number} is not a readable article; run `akhbar validate` and fix the corpus first"
-        ) from None
+def _id_and_text(record: dict[str, Any], path: Path, number: int) -> tuple[str, bytes]:
+    article_id, text = record.get("id"), record.get("text")
+    if not (isinstance(article_id, str) and isinstance(text, str)):
+        raise DataError(
+            f"{path}:{number}: error schema an article needs a string id and text; "
+            "run `akhbar validate` and fix the corpus first"
+        )
+    return article_id, _digest(text)
 
 
 def _target_file(record: dict[str, Any]) -> str:
-    return f"{record.get('source') or 'unknown'}.jsonl"
+    """corpus/articles/<collection>/<source or collection>.jsonl: one file per outlet of a collection."""
+    collection = record["collection"]
+    return f"{collection}/{record.get('source') or collection}.jsonl"
 
 
 class _Runs:
@@ -143,7 +140,7 @@ class _Runs:
 
     def flush(self) -> None:
         for name, items in self.buffer.items():
-            run = self.folder / f"{name}.{len(self.runs[name])}.run"
+            run = self.folder / f"{name.replace('/', '__')}.{len(self.runs[name])}.run"
             with run.open("wb") as handle:
                 for article_id, line in sorted(items):
                     handle.write(article_id.encode("utf-8") + b"\t" + line)
@@ -160,17 +157,11 @@ def _read_run(path: Path) -> Iterator[tuple[str, bytes]]:
 
 
 def _read_existing(path: Path) -> Iterator[tuple[str, bytes]]:
+    # The index has just read these files under the lock, so every line parses and has an id.
     if path.exists():
-        with path.open("rb") as handle:
-            for line in handle:
-                if line.strip():
-                    # A last line without its line end must not be glued to the next one.
-                    yield orjson.loads(line)["id"], line if line.endswith(b"\n") else line + b"\n"
-
-
-def _remove_stale_staging(folder: Path) -> None:
-    """Staging folders left by ingests that were killed (their process is gone)."""
-    remove_abandoned(folder, f"{STAGING}*", lambda name: name.removeprefix(STAGING).partition("-")[0])
+        for number, line, _ in jsonl.lines(path):
+            if line.strip():
+                yield _id_and_text(jsonl.parse(line), path, number)[0], line + b"\n"
 
 
 def _reason(errors: list[Finding]) -> Finding:
@@ -198,7 +189,9 @@ def _decide(
         applied: list[str] = []
         for name in ("title", "text"):
             if isinstance(record.get(name), str):
-                record[name], done = fix_text(record[name], fixes)
+                # An outlet's page residue sits at the edges of the body, never in a title.
+                outlet = record.get("source") if name == "text" else None
+                record[name], done = fix_text(record[name], fixes, outlet=outlet)
                 applied += done
         record["provenance"]["fixes"] = sorted(set(applied))
         report.fixes.update(set(applied))
@@ -242,39 +235,43 @@ def ingest(
     `apply_fixes` applies the repairs in `fixes` (default: every fixable rule) and records them in each
     article's provenance. `progress` shows a progress bar (default: when stderr is a terminal).
     """
+    if dry_run:
+        # A reader: nothing is written, not even the lock file; a half-completed commit is refused.
+        refuse_pending(project)
+        return _ingest(items, project, fixes, apply_fixes, None, progress)
+    with project_lock(project, command="ingest"), Transaction(project) as txn:
+        return _ingest(items, project, fixes, apply_fixes, txn, progress)
+
+
+def _ingest(
+    items: Iterable[Item],
+    project: Project,
+    fixes: frozenset[str] | None,
+    apply_fixes: bool,
+    txn: Transaction | None,
+    progress: bool | None,
+) -> IngestReport:
+    """Decide every item; with a transaction (not a dry run), merge the new articles in and commit."""
     rules = Rules.load(project.schema)
     report = IngestReport()
     folder = project.articles
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(folder)
     index = _Index(folder)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=folder))
-    try:
-        runs = _Runs(staging)
-        for origin, item in tqdm(
-            items, desc="ingest", unit=" articles", disable=None if progress is None else not progress
-        ):
-            record = _decide(origin, item, index, rules, fixes, apply_fixes, report)
-            if record is not None and not dry_run:
-                runs.add(_target_file(record), record)
-        runs.flush()
-        if dry_run:
-            return report
-        merged: list[tuple[Path, Path]] = []
-        for name, paths in sorted(runs.runs.items()):
-            target = folder / name
-            temporary = staging / f"{name}.merged"
-            streams = [_read_existing(target), *(_read_run(path) for path in paths)]
-            with temporary.open("wb") as handle:
-                for _, line in heapq.merge(*streams, key=lambda pair: pair[0]):
-                    handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
-            merged.append((temporary, target))
-            report.files[os.path.relpath(target, project.root)] = runs.counts[name]
-        with interrupts_held():
-            for temporary, target in merged:
-                os.replace(temporary, target)
+    runs = _Runs(txn.scratch("runs")) if txn is not None else None
+    for origin, item in tqdm(
+        items, desc="ingest", unit=" articles", disable=None if progress is None else not progress
+    ):
+        record = _decide(origin, item, index, rules, fixes, apply_fixes, report)
+        if record is not None and runs is not None:
+            runs.add(_target_file(record), record)
+    if txn is None or runs is None:
         return report
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    runs.flush()
+    for name, paths in sorted(runs.runs.items()):
+        target = folder / name
+        streams = [_read_existing(target), *(_read_run(path) for path in paths)]
+        with txn.stage_file(target).open("wb") as handle:
+            for _, line in heapq.merge(*streams, key=lambda pair: pair[0]):
+                handle.write(line)
+        report.files[os.path.relpath(target, project.root)] = runs.counts[name]
+    txn.commit()  # every file at once, synced (see akhbar.commit)
+    return report

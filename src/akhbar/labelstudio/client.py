@@ -88,6 +88,12 @@ def talking_to(connection: Connection, doing: str, resume_hint: str = "") -> Ite
         raise UsageError(
             f"{connection.url} answered {error.status_code} while {doing}: {body}{hint}"
         ) from None
+    except httpx.ConnectError:
+        # Nothing listens there (or the address is wrong): it never answered, so nothing was sent.
+        raise UsageError(
+            f"cannot connect to Label Studio at {connection.url} while {doing}: nothing answers there; "
+            "start the local one with `akhbar labelstudio up`, or check LABEL_STUDIO_URL"
+        ) from None
     except httpx.HTTPError as error:
         kind = type(error).__name__
         raise UsageError(

@@ -2,7 +2,8 @@
 
 Two projects, so that nobody labels the same entities again for each claim:
   entities  one task per article: free character selection of the scheme's entity types
-  stance    one task per (article, claim): the claim, the article, one choice toward the claim
+  stance    one task per (article, claim): the claim and the choice toward it on top, the article below
+            in a scrolling box of its own
 
 The text sits inside a right-to-left View (checked to render Arabic right to left). Text keeps the
 default character granularity: with granularity="word" a proclitic (و ب ل ك ف) could not be left
@@ -14,6 +15,7 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as ET
 
+from akhbar.document.guidelines import instructions_block
 from akhbar.errors import UsageError
 from akhbar.scheme import Scheme
 
@@ -21,6 +23,9 @@ ENTITIES_FROM = "entities"
 STANCE_FROM = "stance"
 TEXT_TO = "text"
 RTL_STYLE = "direction: rtl; text-align: right; font-size: 18px; line-height: 1.9"
+CLAIM_STYLE = "background: #f4f6fb; border-right: 4px solid #4363d8; padding: 4px 12px; font-weight: 600"
+# Half the window's height: with the claim, the choices and Label Studio's own bars it fits a 1000-px screen.
+ARTICLE_BOX_STYLE = "max-height: 50vh; overflow-y: auto; border: 1px solid #d9dce3; padding: 0 12px"
 
 # What the annotator reads for each stance label; the stored value stays the scheme's name.
 STANCE_ARABIC = {
@@ -44,7 +49,8 @@ def entities_config(scheme: Scheme) -> str:
     ET.SubElement(view, "Header", value="$title")
     labels = ET.SubElement(view, "Labels", name=ENTITIES_FROM, toName=TEXT_TO, showInline="true")
     for label in scheme.entity_labels:
-        attributes = {"value": label.name, "hotkey": label.hotkey, "hint": label.description}
+        hint = label.description_ar or label.description  # the annotators read Arabic
+        attributes = {"value": label.name, "hotkey": label.hotkey, "hint": hint}
         if label.color:
             attributes["background"] = label.color
         ET.SubElement(labels, "Label", attributes)
@@ -60,11 +66,10 @@ def stance_config(scheme: Scheme) -> str:
         )
     root = ET.Element("View")
     view = _rtl_view(root)
+    # The claim and the choices come first and the article scrolls in a box of its own below them: the
+    # question and its answers stay in view (with the Submit bar) however long the article is.
     ET.SubElement(view, "Header", value=CLAIM_HEADING, size="5")
-    ET.SubElement(view, "Text", name="claim", value="$claim")
-    ET.SubElement(view, "Header", value=ARTICLE_HEADING, size="5")
-    ET.SubElement(view, "Header", value="$title")
-    ET.SubElement(view, "Text", name=TEXT_TO, value="$text")
+    ET.SubElement(ET.SubElement(view, "View", style=CLAIM_STYLE), "Text", name="claim", value="$claim")
     ET.SubElement(view, "Header", value=STANCE_QUESTION, size="5")
     choices = ET.SubElement(
         view, "Choices", name=STANCE_FROM, toName=TEXT_TO, choice="single-radio", required="true"
@@ -76,8 +81,12 @@ def stance_config(scheme: Scheme) -> str:
             value=STANCE_ARABIC[label.name],
             alias=label.name,
             hotkey=label.hotkey,
-            hint=label.description,
+            hint=label.description_ar or label.description,
         )
+    ET.SubElement(view, "Header", value=ARTICLE_HEADING, size="5")
+    article = ET.SubElement(view, "View", style=ARTICLE_BOX_STYLE)
+    ET.SubElement(article, "Header", value="$title")
+    ET.SubElement(article, "Text", name=TEXT_TO, value="$text")
     return ET.tostring(root, encoding="unicode")
 
 
@@ -86,29 +95,30 @@ def label_config(layer: str, scheme: Scheme) -> str:
 
 
 def instruction_html(layer: str, scheme: Scheme, *, guidelines_url: str | None = None) -> str:
-    """The instructions shown above the labeling page; the place to link the annotation guidelines."""
+    """The top of Label Studio's instructions window (the layer's guidelines follow it): in Arabic, right
+    to left, what to do and the labels with their keys; the place to link the annotation guidelines."""
     esc = html.escape
     parts = []
     if layer == "entities":
         parts.append(
-            "<p>Select each named entity in the article text and give it a type. Select characters, not"
-            " whole words: leave a proclitic such as و or ب outside the name.</p><ul>"
+            "<p>حدّد كل كيان مسمّى في نص المقال وأعطه نوعه. التحديد بالحرف لا بالكلمة: اترك الحرف المتصل"
+            " مثل و أو ب خارج الاسم.</p><ul>"
         )
         for label in scheme.entity_labels:
-            example = f' — <span dir="rtl">{esc(label.example)}</span>' if label.example else ""
+            example = f" — {esc(label.example)}" if label.example else ""
             parts.append(
-                f"<li><b>{esc(label.name)}</b> ({esc(label.hotkey)}): {esc(label.description)}{example}</li>"
+                f"<li><b>{esc(label.name)}</b> (<bdi>{esc(label.hotkey)}</bdi>):"
+                f" {esc(label.description_ar or label.description)}{example}</li>"
             )
     else:
-        parts.append(
-            "<p>Read the claim, then the article, and choose the article's stance toward the claim.</p><ul>"
-        )
+        parts.append("<p>اقرأ الادعاء، ثم المقال، واختر موقف المقال من الادعاء.</p><ul>")
         for label in scheme.stance_labels:
             parts.append(
-                f'<li><b dir="rtl">{esc(STANCE_ARABIC.get(label.name, label.name))}</b>'
-                f" ({esc(label.name)}, {esc(label.hotkey)}): {esc(label.description)}</li>"
+                f"<li><b>{esc(STANCE_ARABIC.get(label.name, label.name))}</b>"
+                f" (<bdi>{esc(label.name)}</bdi>، <bdi>{esc(label.hotkey)}</bdi>):"
+                f" {esc(label.description_ar or label.description)}</li>"
             )
     parts.append("</ul>")
     if guidelines_url:
-        parts.append(f'<p>Read the <a href="{esc(guidelines_url)}">annotation guidelines</a>.</p>')
-    return "".join(parts)
+        parts.append(f'<p><a href="{esc(guidelines_url)}">إرشادات التوسيم كاملة</a></p>')
+    return instructions_block("".join(parts), arabic=True)

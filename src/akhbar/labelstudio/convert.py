@@ -17,6 +17,7 @@ from typing import Any
 from akhbar.corpus import text_sha256
 from akhbar.labelstudio.config import ENTITIES_FROM, STANCE_FROM
 from akhbar.labelstudio.tasks import span_problem
+from akhbar.registry import OWN_TERMS
 from akhbar.scheme import Scheme
 
 TOOL = "label-studio"
@@ -150,6 +151,9 @@ def _record(
         "text_sha256": data["text_sha256"],
         "annotator": annotator_of(annotation.get("completed_by")),
         "ground_truth": bool(annotation.get("ground_truth")),
+        # The project's own work, under its terms; in Label Studio every label of the scheme is offered.
+        **OWN_TERMS,
+        "annotated_labels": list(scheme.entity_names if layer == "entities" else scheme.stance_names),
         **body,
         "provenance": {
             "tool": TOOL,

@@ -6,6 +6,7 @@ from typing import Any
 
 from label_studio_sdk import LabelStudio
 
+from akhbar.document.guidelines import INSTRUCTIONS_STYLE
 from akhbar.errors import UsageError
 from akhbar.labelstudio.config import instruction_html, label_config
 from akhbar.scheme import Scheme
@@ -41,7 +42,9 @@ def ensure(
     `guidelines`: the layer's annotation guidelines as HTML, shown under the instructions."""
     title = title_of(prefix, layer)
     config = label_config(layer, scheme)
-    instruction = instruction_html(layer, scheme, guidelines_url=guidelines_url) + guidelines
+    instruction = (
+        INSTRUCTIONS_STYLE + instruction_html(layer, scheme, guidelines_url=guidelines_url) + guidelines
+    )
     project = find(ls, title)
     if project is None:
         created = ls.projects.create(

@@ -5,7 +5,11 @@ unchanged, gzip-compressed (deterministically), in corpus/exports/; its name car
 content, so the same export is archived once. Then it is converted (see convert.py) and merged into
 corpus/annotations/<layer>/labelstudio.jsonl: records are added or updated by id, never dropped (a
 record whose annotation is gone from the server is kept and reported), and a file is rewritten,
-atomically, only when something in it changed. Pulling twice changes nothing.
+only when something in it changed. Pulling twice changes nothing.
+
+The exports are downloaded first; then, holding the project's lock (akhbar.commit), the new archives are
+committed, and after them every changed annotation file in one commit: a pull killed at any instant
+leaves each layer file as it was or as pulled, and an ingest or release waits for it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import orjson
 from label_studio_sdk import LabelStudio
 
 from akhbar import jsonl
+from akhbar.commit import Transaction, project_lock
 from akhbar.corpus import LAYERS, iter_articles, iter_targets
 from akhbar.errors import UsageError
 from akhbar.labelstudio import projects
@@ -95,7 +100,7 @@ def pull(
 ) -> PullReport:
     ls = connection.sdk
     report = PullReport()
-    exported: list[tuple[LayerPull, int, str, bytes]] = []
+    exported: list[tuple[LayerPull, int, bytes]] = []
     for layer in layers:
         title = projects.title_of(prefix, layer)
         with talking_to(connection, f"looking up project {title!r}"):
@@ -109,14 +114,28 @@ def pull(
             raw = export_project(ls, result.project_id)
         if raw.strip() == b"[]":
             continue  # no task has an annotation yet: nothing to keep
-        path, result.archived = archive(raw, project=project, layer=layer, project_id=result.project_id)
-        result.archive = path.relative_to(project.root).as_posix()
-        exported.append((result, result.project_id, result.archive, raw))
+        exported.append((result, result.project_id, raw))
+    with project_lock(project, command="labelstudio pull"):
+        # The raw exports are kept even when a conversion fails: committed on their own, first.
+        with Transaction(project) as txn:
+            for result, project_id, raw in exported:
+                path, result.archived = archive(
+                    raw, project=project, layer=result.layer, project_id=project_id, txn=txn
+                )
+                result.archive = path.relative_to(project.root).as_posix()
+            txn.commit()
+        with Transaction(project) as txn:
+            _convert_all(project, exported, txn)
+            txn.commit()
+    return report
 
+
+def _convert_all(project: Project, exported: list[tuple[LayerPull, int, bytes]], txn: Transaction) -> None:
     scheme = load_scheme(project.schema)
     articles = {article["id"]: article["text"] for article in iter_articles(project)}
     targets = {target["id"]: target for target in iter_targets(project)}
-    for result, project_id, name, raw in exported:
+    for result, project_id, raw in exported:
+        name = result.archive or ""
         try:
             export = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
@@ -134,8 +153,7 @@ def pull(
         )
         result.counts = dict(conversion.counts)
         result.problems = conversion.problems
-        _merge(project.annotations / result.layer / OUTPUT_NAME, conversion.records, result)
-    return report
+        _merge(project.annotations / result.layer / OUTPUT_NAME, conversion.records, result, txn)
 
 
 def export_project(ls: LabelStudio, project_id: int, *, timeout: float = EXPORT_TIMEOUT) -> bytes:
@@ -160,21 +178,23 @@ def export_project(ls: LabelStudio, project_id: int, *, timeout: float = EXPORT_
     return raw
 
 
-def archive(raw: bytes, *, project: Project, layer: str, project_id: int) -> tuple[Path, bool]:
-    """Store an export unchanged as deterministic gzip; (path, False) when the same export is there."""
+def archive(
+    raw: bytes, *, project: Project, layer: str, project_id: int, txn: Transaction
+) -> tuple[Path, bool]:
+    """Stage an export unchanged as deterministic gzip; (path, False) when the same export is there."""
     digest = hashlib.sha256(_VOLATILE.sub(b"", raw)).hexdigest()[:16]
     path = project.exports / f"labelstudio-{layer}-p{project_id}-{digest}.json.gz"
     if path.exists():
         return path, False
     with (
-        jsonl.atomic_writer(path) as handle,
+        txn.stage_file(path).open("wb") as handle,
         gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0, compresslevel=6) as packed,
     ):
         packed.write(raw)
     return path, True
 
 
-def _merge(path: Path, records: list[dict[str, Any]], result: LayerPull) -> None:
+def _merge(path: Path, records: list[dict[str, Any]], result: LayerPull, txn: Transaction) -> None:
     existing = {record["id"]: record for _, record in jsonl.read(path)} if path.is_file() else {}
     pulled = set()
     changed = False
@@ -203,7 +223,9 @@ def _merge(path: Path, records: list[dict[str, Any]], result: LayerPull) -> None
         if record_id not in pulled and record["provenance"].get("project_id") == result.project_id
     )
     if changed:
-        jsonl.write(path, (existing[record_id] for record_id in sorted(existing)))
+        with txn.stage_file(path).open("wb") as handle:
+            for record_id in sorted(existing):
+                handle.write(jsonl.dumps(existing[record_id]))
 
 
 def _without_export(record: dict[str, Any]) -> dict[str, Any]:

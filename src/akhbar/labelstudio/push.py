@@ -19,6 +19,7 @@ from typing import Any
 from label_studio_sdk import LabelStudio
 from tqdm import tqdm
 
+from akhbar.commit import refuse_pending
 from akhbar.corpus import LAYERS, iter_articles, iter_targets
 from akhbar.document.guidelines import layer_guidelines
 from akhbar.errors import UsageError
@@ -115,6 +116,7 @@ def push(
 
     `after_batch(layer, imported_so_far)` is called after each stored batch.
     """
+    refuse_pending(project)
     scheme = load_scheme(project.schema)
     articles = {article["id"]: article for article in iter_articles(project)}
     report = PushReport()

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from akhbar.commit import refuse_pending
 from akhbar.corpus import LAYERS, iter_articles, iter_targets
 from akhbar.document.guidelines import layer_guidelines
 from akhbar.errors import UsageError
@@ -98,6 +99,7 @@ def push_review(
 ) -> ReviewReport:
     if prefix == projects.DEFAULT_PREFIX:
         raise UsageError(f"review tasks go to projects of their own: choose a prefix other than {prefix!r}")
+    refuse_pending(project)
     scheme = load_scheme(project.schema)
     wanted, stale = review_tasks(project)
     report = ReviewReport(stale=stale)

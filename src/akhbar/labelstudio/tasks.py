@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.labelstudio.config import ENTITIES_FROM, STANCE_FROM, TEXT_TO
 from akhbar.scheme import Scheme
+from akhbar.validate.spans import span_problems
 
 Key = tuple[str, ...]
 # The data fields whose change means the annotator saw another task.
@@ -93,21 +93,23 @@ def read_predictions(
     "stance", "model_version"?, "score"?}. A line that does not fit is reported and left out.
     """
     predictions, problems = [], []
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+    try:
+        for number, line, _ in jsonl.lines(path):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
             try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError as error:
-                problems.append(f"{where}: malformed JSON: {error}")
+                record = jsonl.parse(line)
+            except jsonl.LineError as error:
+                problems.append(f"{where}: {error.rule}: {error.message}")
                 continue
             found = _prediction(record, articles, scheme)
             if isinstance(found, str):
                 problems.append(f"{where}: {found}")
             else:
                 predictions.append(found)
+    except OSError as error:
+        problems.append(f"{path}: cannot read: {error.strerror or error}")
     return predictions, problems
 
 
@@ -148,23 +150,10 @@ def _prediction(record: Any, articles: dict[str, dict[str, Any]], scheme: Scheme
 
 
 def span_problem(span: Any, text: str, scheme: Scheme) -> str | None:
-    """Why a span {start, end, label, text} does not fit the text (code-point offsets), or None."""
-    if not isinstance(span, dict):
-        return "a span must be an object"
-    start, end, label, surface = span.get("start"), span.get("end"), span.get("label"), span.get("text")
-    if (
-        not (isinstance(start, int) and isinstance(end, int))
-        or isinstance(start, bool)
-        or isinstance(end, bool)
-    ):
-        return f"start and end must be integers, got {start!r} and {end!r}"
-    if not 0 <= start < end <= len(text):
-        return f"offsets {start}-{end} do not fit a text of {len(text)} code points"
-    if label not in scheme.entity_names:
-        return f"label {label!r} is not in the label scheme"
-    if text[start:end] != surface:
-        return f"text[{start}:{end}] is {text[start:end]!r}, the span says {surface!r}"
-    return None
+    """Why a span {start, end, label, text} does not fit the text (code-point offsets), or None: the
+    validator's own span check, so pre-annotations and pulled work are held to the corpus's rules."""
+    problems = span_problems(span, text, scheme.entity_names)
+    return problems[0].message if problems else None
 
 
 def entity_region(region_id: str, span: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -23,10 +23,12 @@ from typing import Any
 import orjson
 from tqdm import tqdm
 
-from akhbar.corpus import corpus_files, iter_annotations, iter_articles, iter_targets, kind_of, text_sha256
+from akhbar.commit import Transaction, project_lock, remove_abandoned
+from akhbar.corpus import corpus_files, iter_annotations, iter_articles, iter_targets, text_sha256
 from akhbar.errors import UsageError
 from akhbar.paths import Project, find_project
-from akhbar.quality.adjudicate import StanceDecision, adjudicate
+from akhbar.quality.adjudicate import EntityDecision, StanceDecision, adjudicate
+from akhbar.registry import load_registry
 from akhbar.release import card, changelog, manifest
 from akhbar.release.documents import documents
 from akhbar.release.features import features
@@ -36,7 +38,7 @@ from akhbar.release.parquet import (
     check_file_schema,
     sha256_file,
 )
-from akhbar.release.rows import RowStats, article_row, ner_rows, stance_row
+from akhbar.release.rows import RowStats, annotated, article_row, ner_rows, stance_row, terms
 from akhbar.release.settings import CONFIGS, SPLITS, Settings
 from akhbar.release.splits import (
     ASSIGNMENT_FILE,
@@ -44,15 +46,14 @@ from akhbar.release.splits import (
     SplitReport,
     assign,
     group_keys,
+    leakage,
     load_kept,
     write_assignment,
 )
 from akhbar.scheme import Scheme, load_scheme
-from akhbar.staging import interrupts_held, remove_abandoned
 
 BATCH = 1000
 DEFAULT_SETTINGS = Settings()
-STALE_RULES = ("text-hash", "span-text", "span-bounds")  # findings of annotations the release skips as stale
 EXAMPLES = 20  # ids listed per kind of left-out item; the counts are complete
 
 
@@ -66,6 +67,9 @@ class Built:
     report: dict[str, Any]
     splits: SplitReport
     article_ids: int = 0
+    # bytes of every data file and corpus input (path relative to the root): what a release adds to the
+    # repository is the size of the files whose sha256 differs from the previous release's
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,6 +99,17 @@ class _Tally:
     stance_held: _Listed = field(default_factory=_Listed)
     synthetic: int = 0
     unplaced: int = 0
+    # per collection: what it holds and what of it was kept out of the release (never released)
+    collections: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
+
+    def count(self, collection: str, what: str, items: Iterable[str] | Counter[str]) -> None:
+        self.collections.setdefault(collection, {}).setdefault(what, Counter()).update(items)
+
+    def per_collection(self) -> dict[str, dict[str, dict[str, int]]]:
+        return {
+            name: {what: dict(sorted(counts.items())) for what, counts in sorted(parts.items())}
+            for name, parts in sorted(self.collections.items())
+        }
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -109,10 +124,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _index_side_tables(db: sqlite3.Connection, project: Project, tally: _Tally) -> None:
-    db.execute("CREATE TABLE targets (id TEXT PRIMARY KEY, claim TEXT)")
+    db.execute("CREATE TABLE targets (id TEXT PRIMARY KEY, claim TEXT, license TEXT, attribution TEXT)")
     db.execute("CREATE TABLE attached (article_id TEXT, target_id TEXT)")
     for target in iter_targets(project):
-        db.execute("INSERT INTO targets VALUES (?, ?)", (target["id"], target["claim"]))
+        db.execute(
+            "INSERT INTO targets VALUES (?, ?, ?, ?)",
+            (target["id"], target["claim"], target["license"], target["attribution"]),
+        )
         db.executemany(
             "INSERT INTO attached VALUES (?, ?)", ((a, target["id"]) for a in target["article_ids"])
         )
@@ -122,6 +140,14 @@ def _index_side_tables(db: sqlite3.Connection, project: Project, tally: _Tally) 
     def records() -> Iterator[tuple[str, bytes]]:
         for record in iter_annotations(project):
             tally.annotations[record["layer"]] += 1
+            # Kept in the corpus, counted, never released: source entities the evidence could not type
+            # and stances whose source label has no counterpart in the scheme (ANS `other`).
+            unmapped = record.get("unmapped_spans") or ()
+            if unmapped:
+                tally.count(record["collection"], "unmapped_spans", [s["source_label"] for s in unmapped])
+            if record["layer"] == "stance" and record.get("stance") is None:
+                tally.count(record["collection"], "stance_not_mapped", [record.get("source_label") or "?"])
+                continue
             yield record["article_id"], orjson.dumps(record)
 
     db.executemany("INSERT INTO ann VALUES (?, ?)", records())
@@ -165,17 +191,21 @@ def build(
     """Write the Parquet files of every config and split into `out` (a folder that becomes `data/`) and
     the split assignment into `work/assignment.jsonl`. `assign_new` False (verify): use the kept assignment
     as it is and place nothing new."""
-    scheme = scheme or load_scheme()
+    scheme = scheme or load_scheme(project.schema)
     work.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
     db = _connect(work / "index.sqlite")
     try:
         _index_side_tables(db, project, tally)
         _index_articles(db, project, settings, tally)
-        load_kept(db, project.corpus / "splits" / ASSIGNMENT_FILE)
+        load_kept(db, project.corpus / "splits")
         split_report = assign(db, version=version, ratios=settings.ratios, assign_new=assign_new)
         write_assignment(db, work / ASSIGNMENT_FILE)
         claims = dict(db.execute("SELECT id, claim FROM targets"))
+        target_terms = {
+            target_id: {"license": license_, "attribution": attribution}
+            for target_id, license_, attribution in db.execute("SELECT id, license, attribution FROM targets")
+        }
         writers = {
             config: {
                 split: SplitWriter(
@@ -194,13 +224,14 @@ def build(
         total = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         with tqdm(total=total, unit="article", disable=not progress, desc="release") as bar:
             for batch in _batches(project):
-                _write_batch(db, batch, writers, claims, scheme, stats, tally)
+                _write_batch(db, batch, writers, claims, target_terms, scheme, stats, tally)
                 bar.update(len(batch))
         for (raw,) in db.execute(
             "SELECT record FROM ann WHERE article_id NOT IN (SELECT id FROM articles) ORDER BY rowid"
         ):
             tally.orphan.add(orjson.loads(raw)["id"])
         files: dict[str, str] = {}
+        sizes: dict[str, int] = {}
         rows: dict[str, dict[str, int]] = {}
         for config, by_split in writers.items():
             for split, writer in by_split.items():
@@ -209,7 +240,9 @@ def build(
                     if problem:
                         raise ReleaseCheckError(problem)
                     files[f"data/{path.relative_to(out).as_posix()}"] = sha256_file(path)
+                    sizes[f"data/{path.relative_to(out).as_posix()}"] = path.stat().st_size
                 rows.setdefault(config, {})[split] = writer.rows
+        leaks = leakage(db)
         db.execute("COMMIT")
     finally:
         db.close()  # the index stays in `work` for the caller (changes from the previous release)
@@ -231,12 +264,23 @@ def build(
         "entities_not_released": tally.entities_held.to_dict(),
         "stance_not_released": tally.stance_held.to_dict(),
         "tokens_split_at_span_edges": stats.tokens_split,
+        "span_edges_inside_source_tokens": stats.edges_inside_source_tokens,
         "nested_spans_not_in_ner": stats.nested_spans,
         "crossing_spans_not_in_ner": stats.crossing_spans,
         "articles_without_split": tally.unplaced,
         "splits": split_report.to_dict(),
+        "leakage": leaks,
+        "collections": tally.per_collection(),
+        "collection_terms": _collection_terms(project),
     }
-    return Built(files, rows, labels, report, split_report, total)
+    sizes.update(corpus_sizes(project, work / ASSIGNMENT_FILE))
+    return Built(files, rows, labels, report, split_report, total, dict(sorted(sizes.items())))
+
+
+def _collection_terms(project: Project) -> dict[str, dict[str, Any]]:
+    """Each registry collection's name, kind and terms, for the card, the datasheet and LICENSE.md."""
+    keep = ("name", "kind", "license", "license_url", "attribution", "annotated_labels")
+    return {name: {key: entry[key] for key in keep} for name, entry in sorted(load_registry(project).items())}
 
 
 def _write_batch(
@@ -244,6 +288,7 @@ def _write_batch(
     batch: list[dict[str, Any]],
     writers: dict[str, dict[str, SplitWriter]],
     claims: dict[str, str],
+    target_terms: dict[str, dict[str, str]],
     scheme: Scheme,
     stats: RowStats,
     tally: _Tally,
@@ -271,19 +316,40 @@ def _write_batch(
                 else:
                     tally.stale.add(record["id"])
     decided = adjudicate(current)
+    used: dict[str, list[dict[str, Any]]] = {}
+    for record in current:
+        used.setdefault(record["article_id"], []).append(record)
     for article in batch:
         split = split_of.get(article["id"])
         if split is None:
             tally.unplaced += 1
             continue
+        collection = article["collection"]
+        tally.count(collection, "records", [article["kind"]])
         entities = decided.entities.get(article["id"])
         if entities is not None:
             tally.entity_rules[entities.rule] += 1
             if entities.spans is None:
                 tally.entities_held.add({"article_id": article["id"], "rule": entities.rule})
         stances = _stances(article["id"], attached.get(article["id"], []), decided.stance, claims, tally)
-        row = article_row(article, entities, stances, scheme)
+        records = used.get(article["id"], [])
+        entity_records = [
+            r
+            for r in records
+            if r["layer"] == "entities" and entities is not None and r["annotator"] in entities.annotators
+        ]
+        if entities is None or entities.spans is None:
+            entity_records = []
+        released = [d for d, _ in stances if d.label is not None]
+
+        made_from = entity_records + [
+            item for d in released for item in [*_voters(records, d), target_terms[d.target_id]]
+        ]
+        row = article_row(article, entities, stances, scheme, terms(article, made_from))
         writers["articles"][split].add(row)
+        tally.count(collection, "rows", ["articles"])
+        tally.count(collection, "entities", [s["label"] for s in row_spans(entities)])
+        tally.count(collection, "stance", [d.label for d in released if d.label is not None])
         stats.count(
             "articles",
             split,
@@ -291,12 +357,35 @@ def _write_batch(
         )
         stats.count("articles", split, [f"stance:{d.label}" for d, _ in stances if d.label is not None])
         if entities is not None and entities.spans is not None:
-            for ner in ner_rows(article, entities.spans, split, scheme, stats):
+            ner_terms = terms(article, entity_records)
+            labels = annotated(entity_records, scheme.entity_names)
+            for ner in ner_rows(article, entities.spans, split, scheme, stats, ner_terms, labels):
                 writers["ner"][split].add(ner)
+                tally.count(collection, "rows", ["ner"])
+                tally.count(collection, "tokens", {"ner": len(ner["tokens"])})
         for decision, claim in stances:
             if decision.label is not None:
-                writers["stance"][split].add(stance_row(article, decision, claim, scheme))
+                voters = _voters(records, decision)
+                row_terms = terms(article, [*voters, target_terms[decision.target_id]])
+                labels = annotated(voters, scheme.stance_names)
+                writers["stance"][split].add(stance_row(article, decision, claim, scheme, row_terms, labels))
                 stats.count("stance", split, [f"stance:{decision.label}"])
+                tally.count(collection, "rows", ["stance"])
+
+
+def _voters(records: list[dict[str, Any]], decision: StanceDecision) -> list[dict[str, Any]]:
+    """The stance records a decision was made from."""
+    return [
+        r
+        for r in records
+        if r["layer"] == "stance"
+        and r["target_id"] == decision.target_id
+        and r["annotator"] in decision.annotators
+    ]
+
+
+def row_spans(entities: EntityDecision | None) -> tuple[dict[str, Any], ...]:
+    return (entities.spans or ()) if entities is not None else ()
 
 
 def _stances(
@@ -347,12 +436,40 @@ def corpus_state(project: Project) -> dict[str, Any]:
     return {"commit": commit, "uncommitted_changes": bool(status) if status is not None else None}
 
 
+def _corpus_inputs(project: Project, assignment: Path) -> dict[str, Path]:
+    """Every corpus input of a release by its path relative to the root (the split assignment as the
+    release writes it, `assignment`)."""
+    found = {}
+    splits = project.corpus / "splits"
+    for folder in (
+        project.corpus / "collections",
+        project.articles,
+        project.targets,
+        project.annotations,
+        splits,
+    ):
+        for path in corpus_files(folder) if folder.is_dir() else []:
+            if path.parent != splits or path.name != ASSIGNMENT_FILE:
+                found[path.relative_to(project.root).as_posix()] = path
+    found[f"corpus/splits/{ASSIGNMENT_FILE}"] = assignment
+    return found
+
+
+def corpus_sizes(project: Project, assignment: Path) -> dict[str, int]:
+    return {
+        relative: path.stat().st_size
+        for relative, path in _corpus_inputs(project, assignment).items()
+        if path.is_file()
+    }
+
+
 def corpus_digest(project: Project, assignment: Path) -> dict[str, str]:
     """sha256 of every corpus input of a release (the split assignment as the release writes it)."""
-    files = {}
-    for folder in (project.articles, project.targets, project.annotations):
-        for path in corpus_files(folder) if folder.is_dir() else []:
-            files[path.relative_to(project.root).as_posix()] = sha256_file(path)
+    files = {
+        relative: sha256_file(path)
+        for relative, path in _corpus_inputs(project, assignment).items()
+        if relative != f"corpus/splits/{ASSIGNMENT_FILE}"
+    }
     files[f"corpus/splits/{ASSIGNMENT_FILE}"] = sha256_file(assignment) if assignment.is_file() else ""
     return dict(sorted(files.items()))
 
@@ -368,17 +485,19 @@ def workdir(project: Project, kind: str) -> Path:
     return work
 
 
-def _release_mends(finding: Any, checked: Any) -> bool:
-    """Errors the release itself deals with: an annotation made on an older text of its article (and its
-    spans that no longer fit) is skipped and reported; the split row of an article that left the corpus
-    is dropped from the assignment the release writes."""
-    if kind_of(Path(finding.path)) == "split":
-        return finding.rule == "unknown-article"
-    if finding.rule not in STALE_RULES:
-        return False
-    return any(
-        f.rule == "text-hash" and (f.path, f.line) == (finding.path, finding.line) for f in checked.findings
-    )
+def _stage_documents(project: Project, data: Path, folder: Path) -> dict[Path, Path]:
+    """The datasheet, plots and guidelines the release in `data` would leave stale, written under
+    `folder`: target path -> staged file, moved into place with data/ (`akhbar document --check` then
+    passes right after a release)."""
+    from akhbar.document.run import regenerate_documents  # matplotlib loads only when a release needs it
+
+    staged = {}
+    for relative, content in regenerate_documents(project, data).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        staged[project.root / relative] = path
+    return staged
 
 
 def release(
@@ -393,30 +512,47 @@ def release(
     progress: bool = False,
 ) -> ReleaseReport:
     """Build release `version` aside and move it into place: data/, corpus/splits/assignment.jsonl,
-    CHANGELOG.md and the README's front matter and generated block. An interrupted or failed build
-    leaves the previous release untouched."""
+    CHANGELOG.md, the README's front matter and generated block, and the generated documents the new
+    release would leave stale (DATASHEET.md, its plots, the guidelines' table). An interrupted or failed
+    build leaves the previous release untouched, and a kill at any instant leaves the old release or the
+    new one (akhbar.commit). The release holds the project's lock from start to end: an ingest waits."""
     project = project or find_project()
-    previous = manifest.read(project.data)
-    manifest.check_version(version, previous["version"] if previous else None)
-    date = date or datetime.now(UTC).date().isoformat()
-    scheme = load_scheme()
-    if validate:
-        from akhbar.text.rules import Severity
-        from akhbar.validate import validate_paths
+    with project_lock(project, command=f"release {version}"):
+        return _release(
+            project,
+            version=version,
+            settings=settings,
+            date=date,
+            allow_synthetic=allow_synthetic,
+            validate=validate,
+            agreement=agreement,
+            progress=progress,
+        )
 
-        checked = validate_paths(None, project=project)
-        blocking = [
-            f for f in checked.findings if f.severity is Severity.ERROR and not _release_mends(f, checked)
-        ]
-        if blocking:
-            first = blocking[0].format()
-            raise UsageError(
-                f"the corpus has {len(blocking)} validation errors (first: {first}); run `akhbar validate`"
-            )
+
+def _release(
+    project: Project,
+    *,
+    version: str,
+    settings: Settings,
+    date: str | None,
+    allow_synthetic: bool,
+    validate: bool,
+    agreement: bool,
+    progress: bool,
+) -> ReleaseReport:
+    # The release diffs against the previous one: a damaged one would give false changes (see check_previous).
+    previous = manifest.check_previous(project.data, version)
+    date = date or datetime.now(UTC).date().isoformat()
+    scheme = load_scheme(project.schema)
+    if validate:
+        from akhbar.validate.gate import require_valid
+
+        require_valid(project)  # stale annotations are left out of the release, and reported
     state = corpus_state(project)
-    work = workdir(project, "release")
-    try:
-        out = work / "data"
+    with Transaction(project) as txn:
+        out = txn.stage_folder(project.data)
+        work = txn.scratch("build")
         built = build(
             project,
             out,
@@ -453,15 +589,10 @@ def release(
         }
         staged[project.root / "README.md"].write_text(readme, "utf-8")
         staged[project.root / "CHANGELOG.md"].write_text(log, "utf-8")
-        splits_folder = project.corpus / "splits"
-        splits_folder.mkdir(parents=True, exist_ok=True)
-        with interrupts_held():
-            os.replace(work / ASSIGNMENT_FILE, splits_folder / ASSIGNMENT_FILE)
-            if project.data.exists():
-                os.rename(project.data, work / "previous-data")
-            os.rename(out, project.data)
-            for target, source in staged.items():
-                os.replace(source, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if agreement:  # the datasheet reports agreement: off with it only in the release benchmark
+            staged.update(_stage_documents(project, out, work / "documents"))
+        txn.move(work / ASSIGNMENT_FILE, project.corpus / "splits" / ASSIGNMENT_FILE)
+        for target, source in staged.items():
+            txn.move(source, target)
+        txn.commit()  # data/ (history inside), the assignment, README, changelog, documents: one step
     return ReleaseReport(version, current)

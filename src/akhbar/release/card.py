@@ -123,7 +123,8 @@ def render_block(manifest: dict[str, Any]) -> str:
         "- `ner`: one row per paragraph (the text split on `\\n`) of the articles whose entity annotation",
         "  is released; `tokens`, IOB2 `ner_tags` of the outermost spans, and `token_starts`/`token_ends`,",
         "  code-point offsets into the article's `text`. A token that a span starts or ends inside",
-        "  (a proclitic before a name) is split there.",
+        "  (a proclitic before a name) is split there. A document of source sentences (`kind` `sentences`,",
+        "  ANERcorp) keeps its source's tokens: each line split on a space, never re-tokenized.",
         "- `stance`: one row per released (article, claim) pair, labelled with the scheme's stance labels.",
         "- Only labels the annotators agree on are released (see the adjudication rule);",
         "  `data/manifest.json` counts what was left out.",
@@ -172,8 +173,77 @@ def render_block(manifest: dict[str, Any]) -> str:
             "`streaming=True`:",
             f'`load_dataset(root, "{example}", split="test", streaming=True)`.',
         ]
+    lines += collections_section(manifest)
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def collections_section(manifest: dict[str, Any]) -> list[str]:
+    """The collections of the release, each under its own terms, and how to use only what one may; how to
+    train on `ner` where only some types were annotated. From the manifest (older ones have none)."""
+    report = manifest["report"]
+    counts, terms = report.get("collections") or {}, report.get("collection_terms") or {}
+    if not counts:
+        return []
+    rows = []
+    for name, parts in counts.items():
+        entry = terms.get(name, {})
+        released = parts.get("rows", {})
+        labels = entry.get("annotated_labels") or {}
+        marked = [f"{layer}: {', '.join(found)}" for layer, found in labels.items() if found]
+        rows.append(
+            f"| `{name}` | {entry.get('name', name)} | "
+            f"[`{entry.get('license', '?')}`]({entry.get('license_url', 'LICENSE.md')}) | "
+            + " | ".join(f"{released.get(config, 0):,}" for config in CONFIGS)
+            + f" | {'; '.join(marked) or 'none'} |"
+        )
+    return [
+        "",
+        "## Collections and their terms",
+        "",
+        "The card says `license: other`: each collection keeps its own licence (details and attribution",
+        "in `LICENSE.md` and `DATASHEET.md`). Every row of every config carries `collection`, `license`",
+        "(an SPDX expression: a row made from several records, such as a text and its annotation, carries",
+        "every licence joined with `AND`, so share-alike and non-commercial terms are never lost) and",
+        "`attribution`. Rows per collection:",
+        "",
+        "| collection | name | licence | "
+        + " | ".join(f"`{c}` rows" for c in CONFIGS)
+        + " | labels annotated |",
+        "| --- | --- | --- |" + " ---: |" * len(CONFIGS) + " --- |",
+        *rows,
+        "",
+        "```python",
+        "# one collection alone, or only what a licence allows",
+        'ner = load_dataset(root, "ner", split="train")',
+        'anercorp = ner.filter(lambda r: r["collection"] == "anercorp")',
+        'articles = load_dataset(root, "articles", split="train")',
+        'usable = articles.filter(lambda r: "-NC-" not in r["license"] and "LicenseRef" not in r["license"])',
+        "```",
+        "",
+        "**Training on `ner` with the annotated labels.** A source annotated only some types (ANERcorp:",
+        "persons, organisations, places, no dates or numbers). Each `ner` row lists in `annotated_labels`",
+        "the types its annotators marked: a token tagged `O` is known not to be an entity of those types",
+        "only. Mask, per row, the tags of the other types, so that the model is neither taught nor",
+        "punished on them:",
+        "",
+        "```python",
+        "import numpy as np",
+        "",
+        'names = ner.features["ner_tags"].feature.names  # O, B-PERS, I-PERS, ...',
+        "",
+        "def add_mask(row):",
+        '    known = set(row["annotated_labels"])',
+        '    row["tag_mask"] = [name == "O" or name[2:] in known for name in names]',
+        "    return row",
+        "",
+        "ner = ner.map(add_mask)",
+        "# in the loss: logits[:, ~np.array(row['tag_mask'])] = -inf before the softmax of that row's tokens",
+        "```",
+        "",
+        "Stance rows carry `annotated_labels` too (ANS: Agree and Disagree only; Discuss and Unrelated were",
+        "never offered to its annotators).",
+    ]
 
 
 def split_readme(text: str) -> tuple[str | None, str]:

@@ -29,8 +29,9 @@ DESCRIPTION = (
     "An open, versioned corpus of Arabic news articles with named-entity spans (the 21 Wojood types, nested "
     "spans kept) and the stance of articles toward claims (Agree, Disagree, Discuss, Unrelated). Three "
     "configs: articles (one row per article with every released label), ner (one row per paragraph, IOB2 "
-    "tags of the outermost spans) and stance (one row per article and claim). The article texts remain the "
-    "copyright of their publishers; see LICENSE.md and DATASHEET.md."
+    "tags of the outermost spans) and stance (one row per article and claim). The corpus is made of "
+    "collections, each under its own licence: every row carries its collection, licence (an SPDX "
+    "expression, never widened) and attribution; see LICENSE.md and DATASHEET.md."
 )
 _TYPES = {"string": "sc:Text", "bool": "sc:Boolean", "int32": "sc:Integer", "int64": "sc:Integer"}
 
@@ -87,6 +88,15 @@ def label_sets(scheme: Scheme) -> dict[tuple[str, ...], str]:
     }
 
 
+def _licenses(manifest: dict[str, Any]) -> str | list[str]:
+    """LICENSE.md, then the licence of every collection with records in the release."""
+    report = manifest["report"]
+    present = report.get("collections") or {}
+    terms = report.get("collection_terms") or {}
+    urls = sorted({terms[name]["license_url"] for name in present if name in terms})
+    return [LICENSE, *urls] if urls else LICENSE
+
+
 def metadata(manifest: dict[str, Any], scheme: Scheme, data: Path) -> dict[str, Any]:
     """The Croissant document of the release in `data` (whose manifest is `manifest`)."""
     card = front_matter(manifest, scheme)
@@ -127,7 +137,7 @@ def metadata(manifest: dict[str, Any], scheme: Scheme, data: Path) -> dict[str, 
         "description": DESCRIPTION,
         "version": version,
         "datePublished": manifest["date"],
-        "license": LICENSE,
+        "license": _licenses(manifest),
         "inLanguage": "ar",
         "keywords": card["tags"],
         "creator": {"@type": "sc:Organization", "name": "akhbar maintainers"},

@@ -1,5 +1,10 @@
 """The three configs' features, from the label scheme: the one typed description that the Parquet
-schemas, the card's YAML and the checks all derive from."""
+schemas, the card's YAML and the checks all derive from.
+
+Every row of every config carries the terms it may be used under: `collection` (the registry id of the
+article's collection), `license` (an SPDX expression: the distinct licences of every record the row is made
+from, joined with AND) and `attribution`. `ner` and `stance` rows also say which labels were annotated
+(`annotated_labels`): a label outside that list is unknown in the row, not absent."""
 
 from __future__ import annotations
 
@@ -15,10 +20,13 @@ def features(config: str, scheme: Scheme) -> Features:
     entity = ClassLabel(names=list(scheme.entity_names))
     stance = ClassLabel(names=list(scheme.stance_names))
     text = Value("string")
+    terms = {"collection": text, "license": text, "attribution": text}
     if config == "articles":
         return Features(
             {
                 "id": text,
+                "kind": text,
+                **terms,
                 "title": text,
                 "text": text,
                 "source": text,
@@ -44,6 +52,8 @@ def features(config: str, scheme: Scheme) -> Features:
                 "ner_tags": List(ClassLabel(names=list(scheme.iob2_tags))),
                 "token_starts": List(Value("int32")),
                 "token_ends": List(Value("int32")),
+                **terms,
+                "annotated_labels": List(text),
             }
         )
     if config == "stance":
@@ -56,6 +66,8 @@ def features(config: str, scheme: Scheme) -> Features:
                 "title": text,
                 "text": text,
                 "label": stance,
+                **terms,
+                "annotated_labels": List(text),
             }
         )
     raise ValueError(f"unknown config {config!r}")

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from akhbar import __version__
 from akhbar.errors import UsageError
+from akhbar.release.parquet import sha256_file
 from akhbar.release.settings import CONFIGS, SPLITS
 
 if TYPE_CHECKING:
@@ -44,6 +45,55 @@ def check_version(version: str, previous: str | None) -> None:
     new = parse_version(version)
     if previous is not None and new <= parse_version(previous):
         raise UsageError(f"version {version} is not after the current release {previous}")
+
+
+def check_previous(data: Path, version: str) -> dict[str, Any] | None:
+    """The current release in `data` (None before the first), checked whole before release `version` is
+    diffed against it: its manifest, every file the manifest lists with the listed sha256, and its history
+    entry. A damaged release is refused with what is wrong and the way out (a lost Parquet file would
+    count every article in it as added); so is a version not after the newest released, the history
+    included (a lost manifest lets no lower version through)."""
+    parse_version(version)
+    released = [path.stem for path in (data / HISTORY).glob("*.json") if _SEMVER.match(path.stem)]
+    way_out = (
+        f"restore {data.name}/ as that release left it (in a checkout: `git checkout -- {data.name}`), "
+        "then release again"
+    )
+    current = read(data)
+    if current is None:
+        parquet = sorted(data.rglob("*.parquet")) if data.is_dir() else []
+        if parquet or released:
+            held = (
+                f"{len(parquet)} Parquet files ({parquet[0].relative_to(data.parent).as_posix()}, ...)"
+                if parquet
+                else f"the history of release {max(released, key=parse_version)}"
+            )
+            raise UsageError(
+                f"{data.name}/{MANIFEST} is missing but {data.name}/ holds {held}: the previous release is "
+                f"damaged; {way_out}"
+            )
+        return None
+    name = current.get("version")
+    files = current.get("files")
+    if not isinstance(name, str) or not _SEMVER.match(name) or not isinstance(files, dict):
+        raise UsageError(f"{data.name}/{MANIFEST} has no valid version or file list; {way_out}")
+    problems = []
+    for relative, expected in sorted(files.items()):
+        path = data / str(relative).removeprefix("data/")
+        if not path.is_file():
+            problems.append(f"{relative} is missing")
+        elif sha256_file(path) != expected:
+            problems.append(f"{relative} is not the file released (its sha256 differs from the manifest's)")
+    if name not in released:
+        problems.append(f"{data.name}/{HISTORY}/{name}.json is missing")
+    if problems:
+        more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise UsageError(
+            f"the previous release {name} in {data.name}/ is damaged: {'; '.join(problems[:3])}{more}; "
+            f"{way_out}"
+        )
+    check_version(version, max([name, *released], key=parse_version))
+    return current
 
 
 def dumps(manifest: dict[str, Any]) -> bytes:
@@ -82,6 +132,7 @@ def compose(
         "rows": built.rows,
         "labels": built.labels,
         "files": built.files,
+        "bytes": built.sizes,
         "report": built.report,
         "changes": changes,
     }

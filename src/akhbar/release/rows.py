@@ -5,20 +5,26 @@
   articles whose entity annotation is released; tokens by `akhbar.text.tokens`, split at span edges,
   tagged IOB2 with the outermost spans; `token_starts`/`token_ends` are code-point offsets into the
   article's `text` (not into the paragraph), so `text[start:end] == token`.
+  A document of kind "sentences" keeps its source's tokens: each line split on " " exactly, never
+  re-tokenized nor split at span edges (a span edge inside a source token is counted).
 - stance: one row per released (article, target) pair.
+
+Every row carries `collection` (the article's), `license` and `attribution` of every record it is made
+from (`terms`: licences combined with AND, never widened); `ner` and `stance` rows the labels annotated.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from akhbar.quality.adjudicate import EntityDecision, StanceDecision
+from akhbar.registry import combine_attributions, combine_licenses
 from akhbar.scheme import Scheme
-from akhbar.text.tokens import Span, outermost, spans_to_tags, tokenize
+from akhbar.text.tokens import Span, outermost, source_tokens, spans_to_tags, tokenize
 
 
 @dataclass
@@ -26,6 +32,7 @@ class RowStats:
     """What the rows of a release hold and what was left out, counted as rows are made."""
 
     tokens_split: int = 0  # whitespace tokens cut at a span edge (a proclitic before a name)
+    edges_inside_source_tokens: int = 0  # span edges inside a token of a "sentences" document: not cut
     nested_spans: int = 0  # in `articles`, left out of `ner` (outermost only)
     crossing_spans: int = 0  # overlap an earlier span without nesting: in `articles`, not in `ner`
     labels: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)  # config -> split -> counts
@@ -55,6 +62,26 @@ def codes(scheme: Scheme) -> Codes:
     )
 
 
+def terms(article: dict[str, Any], records: Iterable[dict[str, Any]] = ()) -> dict[str, str]:
+    """The terms of a row made from an article and other records (annotations, claims): the article's
+    collection, every distinct licence joined with AND, every distinct attribution joined with "; "."""
+    made_from = [article, *records]
+    return {
+        "collection": article["collection"],
+        "license": combine_licenses(record["license"] for record in made_from),
+        "attribution": combine_attributions(record["attribution"] for record in made_from),
+    }
+
+
+def annotated(records: Iterable[dict[str, Any]], names: tuple[str, ...]) -> list[str]:
+    """The labels every one of the records annotated, in scheme order: a label one annotator did not mark
+    is unknown in what they decided together."""
+    known = set(names)
+    for record in records:
+        known &= set(record.get("annotated_labels") or ())
+    return [name for name in names if name in known]
+
+
 def paragraphs(text: str) -> Iterator[tuple[int, int, int]]:
     """(index, start, end) of each \\n-separated paragraph."""
     start = 0
@@ -68,6 +95,7 @@ def article_row(
     entities: EntityDecision | None,
     stances: list[tuple[StanceDecision, str]],
     scheme: Scheme,
+    row_terms: dict[str, str],
 ) -> dict[str, Any]:
     code = codes(scheme)
     spans = (
@@ -75,6 +103,8 @@ def article_row(
     )
     return {
         "id": article["id"],
+        "kind": article["kind"],
+        **row_terms,
         "title": article.get("title"),
         "text": article["text"],
         "source": article.get("source"),
@@ -97,7 +127,13 @@ def article_row(
 
 
 def ner_rows(
-    article: dict[str, Any], spans: tuple[dict[str, Any], ...], split: str, scheme: Scheme, stats: RowStats
+    article: dict[str, Any],
+    spans: tuple[dict[str, Any], ...],
+    split: str,
+    scheme: Scheme,
+    stats: RowStats,
+    row_terms: dict[str, str],
+    annotated_labels: list[str],
 ) -> Iterator[dict[str, Any]]:
     tag_index = codes(scheme).tag
     text = article["text"]
@@ -108,11 +144,19 @@ def ner_rows(
         else:
             stats.crossing_spans += 1
     cuts = [edge for span in kept for edge in (span.start, span.end)]
+    from_source = article.get("kind") == "sentences"
     for index, start, end in paragraphs(text):
-        tokens, splits = tokenize(text, start, end, cuts)
+        if from_source:
+            tokens = source_tokens(text, start, end)
+            edges = {edge for token in tokens for edge in (token.start, token.end)}
+            stats.edges_inside_source_tokens += sum(
+                1 for cut in cuts if start < cut < end and cut not in edges
+            )
+        else:
+            tokens, splits = tokenize(text, start, end, cuts)
+            stats.tokens_split += splits
         if not tokens:
             continue
-        stats.tokens_split += splits
         tags = spans_to_tags(tokens, kept)
         stats.count("ner", split, [f"entity:{tag[2:]}" for tag in tags if tag.startswith("B-")])
         yield {
@@ -123,11 +167,18 @@ def ner_rows(
             "ner_tags": [tag_index[tag] for tag in tags],
             "token_starts": [token.start for token in tokens],
             "token_ends": [token.end for token in tokens],
+            **row_terms,
+            "annotated_labels": annotated_labels,
         }
 
 
 def stance_row(
-    article: dict[str, Any], decision: StanceDecision, claim: str, scheme: Scheme
+    article: dict[str, Any],
+    decision: StanceDecision,
+    claim: str,
+    scheme: Scheme,
+    row_terms: dict[str, str],
+    annotated_labels: list[str],
 ) -> dict[str, Any]:
     assert decision.label is not None
     return {
@@ -138,4 +189,6 @@ def stance_row(
         "title": article.get("title"),
         "text": article["text"],
         "label": codes(scheme).stance[decision.label],
+        **row_terms,
+        "annotated_labels": annotated_labels,
     }

@@ -35,6 +35,15 @@ class Settings:
     rows_per_file: int = ROWS_PER_FILE
     row_group_rows: int = ROW_GROUP_ROWS
 
+    def __post_init__(self) -> None:
+        # 0 rows per file would write empty files forever; a negative count would index past the rows.
+        for name in ("rows_per_file", "row_group_rows"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 1:
+                raise UsageError(
+                    f"{name.replace('_', ' ')} must be a whole number of at least 1, not {value!r}"
+                )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "ratios": dict(zip(SPLITS, self.ratios, strict=True)),

@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
+from akhbar import commit
 from akhbar.paths import Project, find_project
 from akhbar.release import card, changelog, manifest
 from akhbar.release.build import Settings, build, corpus_digest, workdir
@@ -75,7 +76,7 @@ def _check_documents(project: Project, current: dict[str, Any], report: VerifyRe
     if not changelog_path.is_file() or changelog_path.read_text("utf-8") != expected:
         report.findings.append("CHANGELOG.md: not what the release history generates (run `akhbar release`)")
     readme = project.root / "README.md"
-    scheme = load_scheme()
+    scheme = load_scheme(project.schema)
     report.findings += card.check(readme.read_text("utf-8") if readme.is_file() else "", current, scheme)
     for name, expected in documents(project, current, scheme, project.data).items():
         path = project.data / name
@@ -99,6 +100,14 @@ def _compare(expected: Any, actual: Any, where: str, report: VerifyReport) -> No
 def verify(project: Project | None = None, *, rebuild: bool = True, progress: bool = False) -> VerifyReport:
     project = project or find_project()
     report = VerifyReport()
+    interrupted = commit.pending(project)
+    if interrupted:  # data/ and the corpus may mix two states: nothing to compare until it is completed
+        report.findings += [
+            f"{path.relative_to(project.root).as_posix()}: a commit was interrupted half way "
+            "(run `akhbar recover` to complete it)"
+            for path in interrupted
+        ]
+        return report
     current = manifest.read(project.data)
     if current is None:
         report.findings.append(

@@ -4,6 +4,10 @@ Each rule has a stable id, a severity and, where a safe repair exists, a fix. Ch
 throughput: one regular expression finds every suspicious code point and each one it finds is counted
 for its rule, so any text costs a single scan plus an NFC quick check; the two rules that look at runs
 of characters (mojibake, mixed digits) run only when a character they need is present.
+
+Two repairs have no rule (`REPAIRS`): white space at the edges of a text and the residue an outlet's web
+pages leave at the edges of a body are not wrong characters, only not the article. `fix_text` applies
+rule fixes and repairs alike, by id, and `akhbar ingest --fix` records the ids it applied.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from akhbar.text.residue import strip_residue
 
 
 class Severity(StrEnum):
@@ -44,9 +50,22 @@ _LATIN_TAIL = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore") + bytes
 )
 _CP1256_TAIL = bytes(range(0x80, 0xC0)).decode("cp1256")
 
+
+def _presentation_forms() -> str:
+    """The code points of the Arabic presentation-form blocks that NFKC maps to base letters.
+
+    Only those with a compatibility decomposition are left-overs of PDF extraction: the blocks also hold
+    real characters with none (the ornate parentheses U+FD3E/U+FD3F, Quranic annotation signs, honorific
+    ligatures such as U+FDFD), which are text: NFKC leaves them as they are, so there is nothing to repair.
+    """
+    blocks = (*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFD))
+    return "".join(chr(code) for code in blocks if unicodedata.decomposition(chr(code)))
+
+
+_PRESENTATION_FORMS = _presentation_forms()
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _REPLACEMENT = re.compile("\ufffd")
-_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
+_PRESENTATION = re.compile(f"[{_PRESENTATION_FORMS}]+")
 _MOJIBAKE = re.compile(
     # UTF-8 bytes read as cp1252/Latin-1 (Ø§Ù„), read as cp1256 (ط§ظ„), cp1256 bytes read as Latin-1 (ÇáÚ).
     f"(?:[ØÙÚÛ][{re.escape(_LATIN_TAIL)}]){{2,}}"
@@ -68,7 +87,7 @@ _EASTERN_DIGITS = "\u0660-\u0669\u06f0-\u06f9"
 
 # Any code point that some rule cares about. Text without one of these needs only the NFC check.
 _SUSPECT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ufb50-\ufdff\ufe70-\ufefc\u061c\u200b-\u200f"
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd{_PRESENTATION_FORMS}\u061c\u200b-\u200f"
     f"\u202a-\u202e\u2060\u2066-\u2069\ufeff\u06a9\u06cc\u0640{_MOJIBAKE_HINT}{_EASTERN_DIGITS}]"
 )
 _HINT = re.compile(f"[{_MOJIBAKE_HINT}]")
@@ -95,8 +114,9 @@ RULES: tuple[TextRule, ...] = (
     TextRule(
         "text-presentation-form",
         Severity.ERROR,
-        "Arabic presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFC), left by PDF extraction; "
-        "the fix maps them to base letters with NFKC.",
+        "Arabic presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFC) that have a compatibility decomposition, "
+        "left by PDF extraction; the fix maps them to base letters with NFKC. Characters of these blocks "
+        "without one (ornate parentheses U+FD3E/U+FD3F, Quranic signs, honorific ligatures) are text.",
         _PRESENTATION,
         _nfkc_each(_PRESENTATION),
     ),
@@ -149,8 +169,39 @@ RULES: tuple[TextRule, ...] = (
     ),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
-FIXABLE = tuple(rule.id for rule in RULES if rule.fix is not None)
-# Repairs run in this order: bytes-level garbage first, NFC last so that every other fix is normalized.
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A repair with no finding of its own: what it removes is not wrong as a character, only not the article.
+
+    It sees the outlet (the article's `source`; None for a title), since what a web page adds depends on it.
+    """
+
+    id: str
+    description: str
+    fix: Callable[[str, str | None], str]
+
+
+REPAIRS: tuple[Repair, ...] = (
+    Repair(
+        "text-outlet-residue",
+        "Navigation, share buttons, 'more' links and SMS adverts that an outlet's web pages put at the start "
+        "or end of every article (the measured table in akhbar.text.residue): only what an entry matches at "
+        "the edge goes, with the white space around it; the same words inside the article stay.",
+        lambda text, outlet: strip_residue(text, outlet)[0],
+    ),
+    Repair(
+        "text-outer-space",
+        "White space (spaces, NBSP, line ends) before the first and after the last character: a crawler's "
+        "or a file's left-over, never meaningful; white space inside the text is kept.",
+        lambda text, _outlet: text.strip(),
+    ),
+)
+REPAIRS_BY_ID = {repair.id: repair for repair in REPAIRS}
+FIXABLE = tuple(rule.id for rule in RULES if rule.fix is not None) + tuple(REPAIRS_BY_ID)
+# Repairs run in this order: bytes-level garbage first, NFC once every character repair is done, then the
+# edges: residue patterns are written for clean text, and removing residue leaves white space to trim.
 _FIX_ORDER = (
     "text-control-char",
     "text-bidi-control",
@@ -159,6 +210,8 @@ _FIX_ORDER = (
     "text-persian-letter",
     "text-tatweel",
     "text-not-nfc",
+    "text-outlet-residue",
+    "text-outer-space",
 )
 
 
@@ -246,13 +299,21 @@ def check_text(text: str) -> Iterator[TextFinding]:
             yield _counted(rule.id, *seen[rule.id])
 
 
-def fix_text(text: str, rules: frozenset[str] | None = None) -> tuple[str, list[str]]:
-    """Apply the chosen repairs (all fixable ones by default); returns the text and the rule ids applied."""
+def fix_text(
+    text: str, rules: frozenset[str] | None = None, *, outlet: str | None = None
+) -> tuple[str, list[str]]:
+    """Apply the chosen repairs (all fixable ones by default); returns the text and the rule ids applied.
+
+    `outlet` is the article's source, for the residue its web pages add; give it for the body only.
+    """
     applied = []
     for rule_id in _FIX_ORDER:
         if rules is not None and rule_id not in rules:
             continue
-        fixed = RULES_BY_ID[rule_id].fix(text)  # type: ignore[misc]
+        if rule_id in REPAIRS_BY_ID:
+            fixed = REPAIRS_BY_ID[rule_id].fix(text, outlet)
+        else:
+            fixed = RULES_BY_ID[rule_id].fix(text)  # type: ignore[misc]
         if fixed != text:
             applied.append(rule_id)
             text = fixed

@@ -199,3 +199,16 @@ def read_conll(path: Path) -> Iterator[Sentence]:
                 rows.append(tags or ["O"])
     if tokens:
         yield sentence()
+
+
+def source_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of a line tokenized by its source (ANERcorp): text[start:end] split on " " exactly, as
+    given; never re-tokenized (an empty piece between two spaces is no token)."""
+    stop = len(text) if end is None else end
+    tokens: list[Token] = []
+    begin = start
+    for piece in text[start:stop].split(" "):
+        if piece:
+            tokens.append(Token(piece, begin, begin + len(piece)))
+        begin += len(piece) + 1
+    return tokens

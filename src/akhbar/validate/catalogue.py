@@ -30,8 +30,19 @@ _RULES = [
     Rule("file-bom", E, "file", "The file starts with a UTF-8 byte-order mark."),
     Rule("line-ending", E, "file", "Lines end with \\r\\n or the last line has no \\n."),
     Rule("blank-line", W, "file", "An empty line between records."),
-    Rule("unknown-file", W, "file", "A .jsonl file outside articles/, targets/, annotations/ and splits/."),
+    Rule(
+        "unknown-file",
+        W,
+        "file",
+        "A .jsonl file outside collections/, articles/, targets/, annotations/ and splits/.",
+    ),
     Rule("json-syntax", E, "json", "The line is not one JSON object."),
+    Rule(
+        "json-depth",
+        E,
+        "json",
+        "Values nest deeper than 64 levels (a record needs 4): refused before anything walks them.",
+    ),
     Rule("schema", E, "schema", "The record does not match its JSON Schema."),
     Rule(
         "not-canonical",
@@ -47,7 +58,11 @@ _RULES = [
         "The same id appears twice among records of one kind (for splits: the same article_id twice).",
     ),
     Rule(
-        "text-empty", E, "text", "A title or text that is empty or only white space (unknown title is null)."
+        "text-empty",
+        E,
+        "text",
+        "A title or text that is empty or only white space (unknown title is null; the text of a record of "
+        'kind "headline" is "" by definition).',
     ),
     Rule(
         "unknown-article",
@@ -55,9 +70,29 @@ _RULES = [
         "corpus",
         "A target, annotation or split points to an article id that does not exist.",
     ),
+    Rule(
+        "unknown-collection",
+        E,
+        "corpus",
+        "An article, target or annotation names a collection that corpus/collections/collections.jsonl "
+        "does not hold.",
+    ),
+    Rule(
+        "license-mismatch",
+        E,
+        "corpus",
+        "A record's license differs from the licence of its collection in the registry.",
+    ),
     Rule("unknown-target", E, "corpus", "A stance record points to a target id that does not exist."),
     Rule("target-not-attached", E, "corpus", "A stance record's article is not among its target's articles."),
     Rule("unknown-label", E, "corpus", "A label that the label scheme does not define."),
+    Rule(
+        "span-offsets",
+        E,
+        "corpus",
+        "A span offset written as a decimal number (5.0): JSON Schema counts it as an integer, Python cannot "
+        "slice with it.",
+    ),
     Rule("span-bounds", E, "corpus", "A span with start >= end or an end past the article text."),
     Rule("span-text", E, "corpus", "text[start:end] of the article differs from the span's stored text."),
     Rule(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
+from akhbar.jsonl import lines as read_lines
+from akhbar.jsonl import open_regular, utf8_problem
 from akhbar.validate.findings import Finding
+
+__all__ = ["BOM", "chunks", "guess_encoding", "lines", "utf8_problem"]
 
 BOM = b"\xef\xbb\xbf"
 _SAMPLE = 1 << 20
@@ -25,24 +30,11 @@ def guess_encoding(path: Path) -> str:
     return _NAMES.get(best.encoding, best.encoding)
 
 
-def utf8_problem(raw: bytes) -> str | None:
-    """Why a line is not UTF-8 (where, and the likely cause), or None when it is."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        byte = raw[error.start]
-        where = f"byte 0x{byte:02X} at column {error.start + 1}"
-        if error.reason == "unexpected end of data":
-            return f"line is not valid UTF-8: a character is cut off at its end ({where}; a truncated file?)"
-        return f"line is not valid UTF-8: {where} ({error.reason})"
-    return None
-
-
 def chunks(path: Path, size: int) -> list[tuple[int, int]]:
     """Byte ranges of about `size` bytes that start and end on line boundaries."""
-    total = path.stat().st_size
-    bounds = [0]
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
+        total = os.fstat(handle.fileno()).st_size
+        bounds = [0]
         while bounds[-1] + size < total:
             handle.seek(bounds[-1] + size)
             handle.readline()
@@ -54,23 +46,14 @@ def chunks(path: Path, size: int) -> list[tuple[int, int]]:
 
 
 def lines(path: Path, start: int, end: int, shown: str) -> Iterator[tuple[int, bytes, list[Finding]]]:
-    """(line number relative to `start`, the line without its end, file-level findings on it).
-
-    The range is read at once: ranges are a few MB, and one read and one split cost far less than
-    reading line by line.
-    """
-    with path.open("rb") as handle:
-        handle.seek(start)
-        data = handle.read(end - start)
-    parts = data.split(b"\n")
-    rest = parts.pop()  # after the last line end: empty unless the file's last line has none
+    """(line number relative to `start`, the line without its end, file-level findings on it)."""
     none: list[Finding] = []
-    for number, line in enumerate([*parts, rest] if rest else parts, start=1):
+    for number, line, ended in read_lines(path, start, end):
         found = none
         if start == 0 and number == 1 and line.startswith(BOM):
             found = [Finding(shown, number, "file-bom", None, "file starts with a UTF-8 byte-order mark")]
             line = line[len(BOM) :]
-        if number > len(parts):
+        if not ended:
             found = [
                 *found,
                 Finding(shown, number, "line-ending", None, "last line has no line end (a truncated file?)"),

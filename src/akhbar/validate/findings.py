@@ -75,7 +75,10 @@ class Report:
         )
         return f"checked {self.files} files ({records}): {self.errors} errors, {self.warnings} warnings"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, max_findings: int | None = None) -> dict[str, Any]:
+        """Counts of everything; the first `max_findings` findings in report order (default all), and how
+        many more there are under "more_findings"."""
+        shown = sorted(self.findings)[:max_findings]
         return {
             "files": self.files,
             "records": dict(self.records),
@@ -83,5 +86,6 @@ class Report:
             "warnings": self.warnings,
             "by_rule": dict(self.by_rule()),
             "notes": self.notes,
-            "findings": [finding.to_dict() for finding in sorted(self.findings)],
+            "findings": [finding.to_dict() for finding in shown],
+            "more_findings": len(self.findings) - len(shown),
         }

@@ -11,21 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-import orjson
 
 from akhbar import jsonl
 from akhbar.corpus import Kind, text_sha256
 from akhbar.errors import UsageError
 from akhbar.scheme import SCHEMA_FILES, Scheme, load_scheme, validator
 from akhbar.text.rules import check_text
-from akhbar.validate.files import utf8_problem
 from akhbar.validate.findings import Finding
+from akhbar.validate.spans import offsets as span_offsets
+from akhbar.validate.spans import shape_problems, text_problems
 
 TEXT_FIELDS: dict[Kind, tuple[str, ...]] = {
     "article": ("title", "text"),
     "target": ("claim",),
     "annotation": (),
     "split": (),
+    "collection": (),
 }
 
 
@@ -36,23 +37,9 @@ def json_path(parts: list[str | int]) -> str:
 def parse_line(raw: bytes, path: str, line: int) -> tuple[dict[str, Any] | None, list[Finding]]:
     """The record on a line, or the finding that says why there is none (bytes that are not UTF-8 first)."""
     try:
-        record = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        problem = utf8_problem(raw)
-        if problem is not None:
-            return None, [Finding(path, line, "file-encoding", None, problem)]
-        return None, [Finding(path, line, "json-syntax", None, f"malformed JSON: {error}")]
-    if not isinstance(record, dict):
-        return None, [
-            Finding(
-                path,
-                line,
-                "json-syntax",
-                None,
-                f"a record must be a JSON object, got {type(record).__name__}",
-            )
-        ]
-    return record, []
+        return jsonl.parse(raw), []
+    except jsonl.LineError as error:
+        return None, [Finding(path, line, error.rule, None, error.message)]
 
 
 def _schema_message(message: str) -> str:
@@ -95,7 +82,9 @@ def check_record(
         if not isinstance(value, str):
             continue
         if not value.strip():
-            findings.append(Finding(path, line, "text-empty", f"$.{name}", f"{name} is empty"))
+            # A headline is a title alone: its text is empty by definition (the schema keeps it "").
+            if not (name == "text" and value == "" and record.get("kind") == "headline"):
+                findings.append(Finding(path, line, "text-empty", f"$.{name}", f"{name} is empty"))
             continue
         for found in check_text(value):
             findings.append(Finding(path, line, found.rule, f"$.{name}", found.message))
@@ -122,14 +111,6 @@ def _spans(record: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(index, span) for index, span in enumerate(spans) if isinstance(span, dict)]
 
 
-def _offsets(span: dict[str, Any]) -> tuple[int, int] | None:
-    start, end = span.get("start"), span.get("end")
-    # bool is an int in Python but not in JSON: the schema reports it.
-    if type(start) is int and type(end) is int:
-        return start, end
-    return None
-
-
 def _check_labels(record: dict[str, Any], scheme: Scheme, path: str, line: int) -> list[Finding]:
     findings = []
     stance = record.get("stance")
@@ -146,25 +127,14 @@ def _check_labels(record: dict[str, Any], scheme: Scheme, path: str, line: int) 
     seen = set()
     for index, span in _spans(record):
         where = f"$.spans[{index}]"
-        label = span.get("label")
-        if isinstance(label, str) and label not in scheme.entity_names:
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    "unknown-label",
-                    f"{where}.label",
-                    f"entity label {label!r} is not in the label scheme",
-                )
-            )
-        offsets = _offsets(span)
+        for problem in shape_problems(span, scheme.entity_names):
+            if problem.rule != "schema":  # the schema has said it already
+                at = f"{where}.{problem.field}" if problem.field else where
+                findings.append(Finding(path, line, problem.rule, at, problem.message))
+        offsets, label = span_offsets(span), span.get("label")
         if offsets is None or not isinstance(label, str):
             continue
         start, end = offsets
-        if start >= end:
-            findings.append(
-                Finding(path, line, "span-bounds", where, f"span start {start} is not before end {end}")
-            )
         if (start, end, label) in seen:
             findings.append(
                 Finding(
@@ -193,30 +163,38 @@ def check_spans_against(text: str, annotation: dict[str, Any], path: str, line: 
             )
         )
     for index, span in _spans(annotation):
-        offsets = _offsets(span)
-        if offsets is None or offsets[0] < 0 or offsets[0] >= offsets[1]:
-            continue
-        start, end = offsets
-        where = f"$.spans[{index}]"
-        surface = span.get("text")
-        if end > len(text):
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    "span-bounds",
-                    where,
-                    f"span end {end} is past the end of the article text ({len(text)} code points)",
-                )
-            )
-        elif text[start:end] != surface:
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    "span-text",
-                    where,
-                    f"text[{start}:{end}] is {text[start:end]!r}, the span says {surface!r}",
-                )
-            )
+        for problem in text_problems(span, text):
+            findings.append(Finding(path, line, problem.rule, f"$.spans[{index}]", problem.message))
     return findings
+
+
+def check_collection(
+    record: dict[str, Any], registry: dict[str, dict[str, Any]], path: str, line: int
+) -> list[Finding]:
+    """A record's collection against the registry: it must be there, and the licence must be its licence."""
+    name, license_ = record.get("collection"), record.get("license")
+    if not isinstance(name, str):
+        return []  # the schema reports a missing or mistyped collection
+    entry = registry.get(name)
+    if entry is None:
+        known = ", ".join(sorted(registry)) or "none"
+        return [
+            Finding(
+                path,
+                line,
+                "unknown-collection",
+                "$.collection",
+                f"collection {name!r} is not in the registry (known: {known})",
+            )
+        ]
+    if isinstance(license_, str) and license_ != entry.get("license"):
+        return [
+            Finding(
+                path,
+                line,
+                "license-mismatch",
+                "$.license",
+                f"license {license_!r} differs from collection {name!r}'s {entry.get('license')!r}",
+            )
+        ]
+    return []

@@ -17,9 +17,10 @@ from typing import Any
 
 from akhbar.corpus import Kind, corpus_files, kind_of
 from akhbar.paths import Project, find_project
+from akhbar.registry import read_registry, registry_path
 from akhbar.validate.files import chunks, guess_encoding, lines
 from akhbar.validate.findings import Finding, Report
-from akhbar.validate.records import Rules, check_record, check_spans_against, parse_line
+from akhbar.validate.records import Rules, check_collection, check_record, check_spans_against, parse_line
 
 CHUNK_BYTES = 4 << 20
 PARALLEL_FROM_BYTES = 8 << 20
@@ -32,6 +33,9 @@ NOT_RECORDS = ("exports",)
 # for their article's text: article id -> [(file shown, line, record)].
 _RULES: list[Rules] = []
 _PENDING: dict[str, list[tuple[str, int, dict[str, Any]]]] = {}
+# The collection registry the records are checked against (empty list: none known, nothing checked).
+_REGISTRY: list[dict[str, dict[str, Any]]] = []
+_WITH_COLLECTION = ("article", "target", "annotation")
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ def _check_chunk(task: _Task) -> _Chunk:
             out.utf8_text = out.utf8_text or not raw.isascii()
             out.records += 1
             out.findings += check_record(record, raw, item.kind, rules, item.shown, number)
+            if _REGISTRY and item.kind in _WITH_COLLECTION:
+                out.findings += check_collection(record, _REGISTRY[0], item.shown, number)
             key = record.get(key_field)
             if isinstance(key, str):
                 out.keys.append((key, number))
@@ -291,7 +297,7 @@ def _collect(paths: Iterable[Path], project: Project, report: Report) -> list[_F
                         None,
                         "unknown-file",
                         None,
-                        "not under articles/, targets/, annotations/ or splits/; not checked",
+                        "not under collections/, articles/, targets/, annotations/ or splits/; not checked",
                     )
                 )
             else:
@@ -314,10 +320,13 @@ def validate_paths(
     jobs = jobs or os.cpu_count() or 1
     ids = _Ids()
 
-    small = [item for item in files if item.kind != "article"]
+    registries = [item for item in files if item.kind == "collection"]
+    small = [item for item in files if item.kind not in ("article", "collection")]
     articles = [item for item in files if item.kind == "article"]
     _RULES[:] = [rules]
     try:
+        registry = _registry(registries, project, jobs, ids, report, bool(small or articles))
+        _REGISTRY[:] = [registry] if registry is not None else []
         kept = {merged.file: merged.kept for merged in _check_files(small, jobs, ids, report)}
         for item, records in kept.items():
             for line, record in records if item.kind == "annotation" else ():
@@ -327,8 +336,31 @@ def validate_paths(
     finally:
         _PENDING.clear()
         _RULES.clear()
+        _REGISTRY.clear()
     _check_references(ids.where.get("article", {}), kept, bool(articles), report)
     return report
+
+
+def _registry(
+    registries: list[_File], project: Project, jobs: int, ids: _Ids, report: Report, needed: bool
+) -> dict[str, dict[str, Any]] | None:
+    """The collections records are checked against: the registry files among those checked, else the
+    project's registry (read, not reported on), else None with a note."""
+    if registries:
+        found: dict[str, dict[str, Any]] = {}
+        for merged in _check_files(registries, jobs, ids, report):
+            for _, record in merged.kept:
+                if isinstance(record.get("id"), str):
+                    found.setdefault(record["id"], record)
+        return found
+    path = registry_path(project)
+    if path.is_file():
+        return read_registry(path)
+    if needed:
+        report.notes.append(
+            f"no collection registry ({os.path.relpath(path)}), so collections and licences were not checked"
+        )
+    return None
 
 
 def _check_references(
