@@ -25,7 +25,6 @@ Kind = Literal["article", "target", "annotation", "split", "collection"]
 LAYERS = ("entities", "stance")
 
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u0640]")
-_SPACE = re.compile(r"\s+")
 
 
 def text_sha256(text: str) -> str:
@@ -36,7 +35,10 @@ def text_sha256(text: str) -> str:
 def fold(text: str) -> str:
     """The text duplicates are compared on: NFC, invisible controls and tatweel removed, whitespace runs
     folded, trimmed."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # str.split() splits on exactly the characters the regex \s matches, several times faster.
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def dedup_key(text: str) -> str:

@@ -148,6 +148,12 @@ def _known(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _field(value: Any) -> str | None:
+    """A metadata field that is no text (an author, a URL): outer white space is the crawler's, trimmed."""
+    known = _known(value)
+    return known.strip() if known else None
+
+
 def read_saudinewsnet(paths: list[Path], *, collection: Collection) -> Iterator[Item]:
     """SaudiNewsNet daily files: a JSON array of {source, url, date_extracted, title, author, content}.
 
@@ -170,7 +176,7 @@ def read_saudinewsnet(paths: list[Path], *, collection: Collection) -> Iterator[
                     yield origin, "no-content: the item has no text"
                     continue
                 source = str(item.get("source") or "").strip().lower() or None
-                url = _known(item.get("url"))
+                url = _field(item.get("url"))
                 identity = url or item["content"]
                 digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
                 crawled = item.get("date_extracted")
@@ -182,7 +188,7 @@ def read_saudinewsnet(paths: list[Path], *, collection: Collection) -> Iterator[
                         text=item["content"],
                         source=source,
                         url=url,
-                        author=_known(item.get("author")),
+                        author=_field(item.get("author")),
                         collection=collection,
                         provenance=_provenance(
                             "saudinewsnet",

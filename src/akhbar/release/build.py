@@ -38,11 +38,10 @@ from akhbar.release.parquet import (
     check_file_schema,
     sha256_file,
 )
-from akhbar.release.rows import RowStats, annotated, article_row, ner_rows, stance_row, terms
+from akhbar.release.rows import RowStats, annotated, article_row, ner_rows, source_spans, stance_row, terms
 from akhbar.release.settings import CONFIGS, SPLITS, Settings
 from akhbar.release.splits import (
     ASSIGNMENT_FILE,
-    NearDuplicates,
     SplitReport,
     assign,
     group_keys,
@@ -157,13 +156,11 @@ def _index_side_tables(db: sqlite3.Connection, project: Project, tally: _Tally) 
 def _index_articles(db: sqlite3.Connection, project: Project, settings: Settings, tally: _Tally) -> None:
     db.execute("CREATE TABLE articles (id TEXT PRIMARY KEY)")
     db.execute("CREATE TABLE keys (article TEXT, key TEXT)")
-    near = NearDuplicates() if settings.near_duplicates else None
-    for article in iter_articles(project):
-        db.execute("INSERT INTO articles VALUES (?)", (article["id"],))
-        db.executemany(
-            "INSERT INTO keys VALUES (?, ?)", ((article["id"], key) for key in group_keys(article, near))
-        )
-        tally.synthetic += bool(article.get("synthetic"))
+    for batch in _batches(project):
+        db.executemany("INSERT INTO articles VALUES (?)", ((article["id"],) for article in batch))
+        for article, keys in zip(batch, group_keys(batch, near=settings.near_duplicates), strict=True):
+            db.executemany("INSERT INTO keys VALUES (?, ?)", ((article["id"], key) for key in keys))
+            tally.synthetic += bool(article.get("synthetic"))
 
 
 def _batches(project: Project) -> Iterator[list[dict[str, Any]]]:
@@ -359,7 +356,8 @@ def _write_batch(
         if entities is not None and entities.spans is not None:
             ner_terms = terms(article, entity_records)
             labels = annotated(entity_records, scheme.entity_names)
-            for ner in ner_rows(article, entities.spans, split, scheme, stats, ner_terms, labels):
+            native = source_spans(entity_records)
+            for ner in ner_rows(article, entities.spans, split, scheme, stats, ner_terms, labels, native):
                 writers["ner"][split].add(ner)
                 tally.count(collection, "rows", ["ner"])
                 tally.count(collection, "tokens", {"ner": len(ner["tokens"])})

@@ -4,7 +4,9 @@ schemas, the card's YAML and the checks all derive from.
 Every row of every config carries the terms it may be used under: `collection` (the registry id of the
 article's collection), `license` (an SPDX expression: the distinct licences of every record the row is made
 from, joined with AND) and `attribution`. `ner` and `stance` rows also say which labels were annotated
-(`annotated_labels`): a label outside that list is unknown in the row, not absent."""
+(`annotated_labels`): a label outside that list is unknown in the row, not absent. `ner` rows of imported
+gold also carry the source's own IOB2 tags (`source_tags`, e.g. ANERcorp's PERS/LOC/ORG/MISC), so that
+scores compare with the literature; rows of the project's own annotations have none (an empty list)."""
 
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ def features(config: str, scheme: Scheme) -> Features:
                 "token_ends": List(Value("int32")),
                 **terms,
                 "annotated_labels": List(text),
+                "source_tags": List(text),
             }
         )
     if config == "stance":

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from akhbar.importers.anercorp import ORPHAN
 from akhbar.quality.adjudicate import EntityDecision, StanceDecision
 from akhbar.registry import combine_attributions, combine_licenses
 from akhbar.scheme import Scheme
@@ -134,6 +135,7 @@ def ner_rows(
     stats: RowStats,
     row_terms: dict[str, str],
     annotated_labels: list[str],
+    source_spans: list[dict[str, Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     tag_index = codes(scheme).tag
     text = article["text"]
@@ -169,7 +171,36 @@ def ner_rows(
             "token_ends": [token.end for token in tokens],
             **row_terms,
             "annotated_labels": annotated_labels,
+            "source_tags": source_tags(tokens, source_spans) if source_spans is not None else [],
         }
+
+
+def source_spans(records: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The spans of imported gold with the source's own labels, typed by the scheme or not; None when no
+    record of the article was imported."""
+    imported = [record for record in records if record["provenance"].get("tool") == "import"]
+    if not imported:
+        return None
+    return [
+        span
+        for record in imported
+        for span in (*record.get("spans", ()), *record.get("unmapped_spans", ()))
+        if span.get("source_label")
+    ]
+
+
+def source_tags(tokens: list[Any], spans: list[dict[str, Any]]) -> list[str]:
+    """IOB2 tags of the source's labels over the tokens. A span the source opened with I- (an entity whose
+    start is in doubt, kept as the source has it) starts with I- here too."""
+    tags = ["O"] * len(tokens)
+    for span in spans:
+        inside = [
+            i for i, token in enumerate(tokens) if span["start"] <= token.start and token.end <= span["end"]
+        ]
+        for position, index in enumerate(inside):
+            opens = position == 0 and span.get("evidence") != ORPHAN
+            tags[index] = ("B-" if opens else "I-") + span["source_label"]
+    return tags
 
 
 def stance_row(

@@ -1,10 +1,11 @@
 """Train / validation / test, stable across releases and without leakage.
 
 - Leakage groups: articles that share a story id, an exact-duplicate key (`corpus.dedup_key`), a
-  near-duplicate key (MinHash LSH band over character shingles), a paragraph of PARAGRAPH characters or
-  more (exact after `corpus.fold`: agency text quoted inside longer articles, which whole-article MinHash
-  misses) or a sampled WINDOW-character window of the folded text (the same passage cut into paragraphs
-  differently by two outlets) are joined, transitively.
+  near-duplicate key (an LSH band of a one-permutation MinHash over character 5-grams,
+  `release.minhash`), a paragraph of PARAGRAPH characters or more (exact after `corpus.fold`: agency
+  text quoted inside longer articles, which whole-article MinHash misses) or a sampled WINDOW-character
+  window of the folded text (the same passage cut into paragraphs differently by two outlets) are
+  joined, transitively.
 - Source splits: every file of corpus/splits/ other than assignment.jsonl is a source's own split
   (`since: "source"`, written by an importer, e.g. ANERcorp's CAMeL test set): kept as it is, never
   reassigned, never rewritten by the release.
@@ -30,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from akhbar import jsonl
-from akhbar.corpus import corpus_files, dedup_key, fold
+from akhbar.corpus import corpus_files, fold
+from akhbar.release import minhash
 from akhbar.release.settings import SPLITS
 
 ASSIGNMENT_FILE = "assignment.jsonl"
@@ -46,12 +48,6 @@ WINDOW = 300
 WINNOW = 51
 KEY = WINDOW - WINNOW + 1
 
-# MinHash over character 5-grams, 16 bands of 8 rows: pairs with Jaccard similarity above about
-# (1/16)**(1/8) = 0.71 share a band with high probability.
-SHINGLE = 5
-NUM_PERM = 128
-BANDS = 16
-
 
 def hash_split(group: str, ratios: tuple[float, float, float]) -> str:
     """Where a new group falls: the first 8 bytes of sha256(group id) as a fraction of 2**64."""
@@ -64,33 +60,6 @@ def hash_split(group: str, ratios: tuple[float, float, float]) -> str:
     return SPLITS[-1]
 
 
-class NearDuplicates:
-    """LSH band keys of an article's MinHash; articles sharing a key are near duplicates."""
-
-    def __init__(self) -> None:
-        from datasketch import MinHash  # imported here: only releases that look for near duplicates need it
-
-        self._minhash = MinHash
-        self._template = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")
-
-    def keys(self, text: str) -> list[str]:
-        folded = fold(text)
-        if len(folded) < SHINGLE:
-            return []
-        shingles = {folded[i : i + SHINGLE] for i in range(len(folded) - SHINGLE + 1)}
-        minhash = self._minhash(
-            num_perm=NUM_PERM, seed=1, scheme="affine32", permutations=self._template.permutations
-        )
-        minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
-        rows = NUM_PERM // BANDS
-        values = minhash.hashvalues
-        bands = (values[band * rows : (band + 1) * rows].tobytes() for band in range(BANDS))
-        return [
-            f"near:{band}:{hashlib.blake2b(data, digest_size=8).hexdigest()}"
-            for band, data in enumerate(bands)
-        ]
-
-
 def long_paragraphs(text: str) -> list[str]:
     """Keys of the distinct paragraphs (\n-separated) of PARAGRAPH or more characters after `fold`."""
     keys = set()
@@ -101,28 +70,33 @@ def long_paragraphs(text: str) -> list[str]:
     return sorted(keys)
 
 
-def group_keys(record: dict[str, Any], near: NearDuplicates | None) -> list[str]:
-    # A headline's text is "" by definition: its title is what repeats (the empty text would join every
-    # headline into one group).
-    content = (record.get("title") or "") if record.get("kind") == "headline" else record["text"]
-    keys = [f"dup:{dedup_key(content)}"] if fold(content) else []
-    if record.get("story_id"):
-        keys.append(f"story:{record['story_id']}")
-    keys += [f"para:{key}" for key in long_paragraphs(record["text"])]
-    # A passage shared across outlets is often cut into paragraphs differently: sampled windows join
-    # those too (and the leakage counts below read the same keys, so a group never crosses splits).
-    keys += [f"win:{key}" for key in window_keys(record["text"])]
-    if near is not None:
-        keys += near.keys(record["text"])
-    return keys
+def group_keys(records: list[dict[str, Any]], *, near: bool) -> list[list[str]]:
+    """The leakage keys of each record of a batch (a batch, so that the near-duplicate search runs
+    vectorized over many texts at once; each text is folded once)."""
+    folded = [fold(record["text"]) for record in records]
+    near_keys = minhash.band_keys(folded) if near else [[] for _ in records]
+    found = []
+    for record, text, nearby in zip(records, folded, near_keys, strict=True):
+        # A headline's text is "" by definition: its title is what repeats (the empty text would join
+        # every headline into one group).
+        content = fold(record.get("title") or "") if record.get("kind") == "headline" else text
+        keys = [f"dup:{hashlib.sha256(content.encode('utf-8')).hexdigest()}"] if content else []
+        if record.get("story_id"):
+            keys.append(f"story:{record['story_id']}")
+        keys += [f"para:{key}" for key in long_paragraphs(record["text"])]
+        # A passage shared across outlets is often cut into paragraphs differently: sampled windows join
+        # those too (and the leakage counts below read the same keys, so a group never crosses splits).
+        keys += [f"win:{key}" for key in window_keys(text)]
+        found.append(keys + nearby)
+    return found
 
 
 _BASE = 0x100000001B3  # odd: invertible modulo 2**64
 _MIX = 0x9E3779B97F4A7C15
 
 
-def window_keys(text: str) -> list[int]:
-    """The winnowed keys (signed 64-bit hashes) of the folded text: see WINNOW.
+def window_keys(folded: str) -> list[int]:
+    """The winnowed keys (signed 64-bit hashes) of a folded text (`corpus.fold`): see WINNOW.
 
     A polynomial hash modulo 2**64 of every KEY-character window at once with numpy: window [i, i+K)
     hashes to B**(i+K-1) * (S[i+K] - S[i]) where S are prefix sums of c_j * B**-j; the hashes are mixed
@@ -131,7 +105,6 @@ def window_keys(text: str) -> list[int]:
     """
     import numpy as np
 
-    folded = fold(text)
     n = len(folded)
     if n < WINDOW:
         return []  # no passage of WINDOW characters to share
