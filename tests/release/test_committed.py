@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import orjson
 import yaml
 from datasets import ClassLabel, load_dataset
 
@@ -39,5 +40,13 @@ def test_card_and_croissant_point_to_the_licence_file() -> None:
     assert (meta["license"], meta["license_name"]) == ("other", "akhbar-mixed")
     assert (ROOT / meta["license_link"]).is_file()
     described = json.loads((ROOT / "data" / "croissant.json").read_text("utf-8"))
-    assert (ROOT / "data" / described["license"]).resolve() == (ROOT / meta["license_link"]).resolve()
+    first, *collections = described["license"]
+    assert (ROOT / "data" / first).resolve() == (ROOT / meta["license_link"]).resolve()
+    # then the licence of every collection in the release, from the registry
+    registry = [
+        orjson.loads(line)
+        for line in (ROOT / "corpus/collections/collections.jsonl").read_bytes().splitlines()
+    ]
+    released = set(json.loads((ROOT / "data" / "manifest.json").read_text("utf-8"))["report"]["collections"])
+    assert sorted(collections) == sorted({c["license_url"] for c in registry if c["id"] in released})
     assert "Apache License" in (ROOT / "LICENSE").read_text("utf-8")

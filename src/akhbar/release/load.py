@@ -37,7 +37,8 @@ def _label_counts(rows: Any, config: str) -> Counter[str]:
 
 
 def summarize(root: Path, *, cache_dir: Path | None = None) -> list[str]:
-    """One line per config and split: rows, label counts and the ClassLabel names, as loaded.
+    """One line per config and split: rows, label counts and the ClassLabel names, as loaded, then its rows
+    per collection with their licence terms.
 
     A split with no rows is not declared in the card (datasets 5.2 refuses to load it), unless its config
     has no rows at all: then every split is declared and loaded with streaming=True.
@@ -65,4 +66,10 @@ def summarize(root: Path, *, cache_dir: Path | None = None) -> list[str]:
                     f"  {config}/{split}: {count} rows{' (streamed: empty)' if empty else ''}; "
                     f"ClassLabel {', '.join(labels)}; {summary or 'no labels'}"
                 )
+                if not empty:
+                    per = Counter(zip(rows["collection"], rows["license"], strict=True))
+                    lines += [
+                        f"    {collection}: {n} rows ({terms})"
+                        for (collection, terms), n in sorted(per.items())
+                    ]
     return lines
