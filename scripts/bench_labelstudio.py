@@ -47,7 +47,9 @@ from akhbar.labelstudio.push import push
 from akhbar.labelstudio.tasks import entity_tasks
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
-from akhbar.synthetic import synthetic_article
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # tests/synthetic.py
+from synthetic import synthetic_article
 
 ROOT = Project(Path(__file__).resolve().parents[1])
 LIMIT = 1.5

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # synthetic articles: a test helper (tests/synthetic.py)
 
 # Made-up sentences (no real news): {X} marks an entity slot of type X.
 SENTENCES = [
@@ -58,7 +59,7 @@ SHA_PLACEHOLDER = "0" * 64
 
 
 def _article(rng: random.Random, number: int) -> tuple[dict, list[dict]]:
-    from akhbar.synthetic import synthetic_article
+    from synthetic import synthetic_article
 
     paragraphs = []
     spans: list[dict] = []
@@ -94,7 +95,7 @@ def generate(root: Path, size: int) -> None:
 
     from akhbar.corpus import text_sha256
     from akhbar.registry import OWN_TERMS
-    from akhbar.synthetic import synthetic_annotation_terms, synthetic_provenance
+    from synthetic import synthetic_annotation_terms, synthetic_provenance
 
     shutil.copytree(ROOT / "schema", root / "schema")
     for folder in ("articles", "targets", "annotations/entities", "annotations/stance"):
@@ -166,7 +167,7 @@ def generate(root: Path, size: int) -> None:
 
 def run_release(root: Path) -> None:
     from akhbar.paths import Project
-    from akhbar.release.build import release
+    from akhbar.release.publish import release
     from akhbar.release.settings import Settings
 
     started = time.perf_counter()

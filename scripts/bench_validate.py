@@ -46,8 +46,10 @@ from akhbar.corpus import iter_articles, text_sha256
 from akhbar.paths import Project
 from akhbar.registry import OWN_TERMS
 from akhbar.scheme import validator
-from akhbar.synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # tests/synthetic.py
 from akhbar.text.rules import check_text
+from synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 AKHBAR = Path(sys.executable).parent / "akhbar"

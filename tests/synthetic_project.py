@@ -11,7 +11,7 @@ from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
 from akhbar.registry import OWN_TERMS, REGISTRY
-from akhbar.synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
+from synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
 
 # Synthetic sentences (marked synthetic in every record): a template filled with names, no real news.
 SENTENCES = (

@@ -133,6 +133,7 @@ CASES = [(command, "malformed line") for command in COMMANDS] + [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "breakage"), CASES)
 def test_bad_data_is_a_finding_and_exit_1_in_every_command(
     command: str, breakage: str, project: Project, snapshot: Snapshot
@@ -288,6 +289,7 @@ def test_the_format_is_inferred_where_the_paths_say_it(project: Project, tmp_pat
     assert mixed.returncode == 2 and "give --format" in mixed.stderr
 
 
+@pytest.mark.slow
 def test_every_help_says_what_the_command_writes() -> None:
     from akhbar.cli.main import _command_modules
 
@@ -335,6 +337,7 @@ FULL_DISK = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace for fault injection")
 @pytest.mark.parametrize("command", sorted(FULL_DISK))
 def test_a_full_disk_is_a_message_not_a_traceback(

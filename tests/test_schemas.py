@@ -81,7 +81,7 @@ def _errors(kind: str, record: dict[str, Any]) -> list[str]:
 
 def _record(what: str, **fields: Any) -> dict[str, Any]:
     from akhbar.registry import OWN_TERMS
-    from akhbar.synthetic import synthetic_annotation_terms, synthetic_article
+    from synthetic import synthetic_annotation_terms, synthetic_article
 
     if what == "article":
         return {**synthetic_article("a1", "نص.", made_by="tests"), **fields}

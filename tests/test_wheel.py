@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds the wheel and installs it into a fresh environment
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -37,6 +39,18 @@ def _environment() -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in ("AKHBAR_ROOT", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
     }
+
+
+def _validate_in(installed: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    """`akhbar validate` of the installed wheel, run in `folder`."""
+    return subprocess.run(
+        [str(installed / "akhbar"), "validate"],
+        cwd=folder,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +86,7 @@ def test_installed_wheel_validates_a_corpus_copy_outside_the_checkout(
     folder = tmp_path / "elsewhere"
     shutil.copytree(REPO / "corpus", folder / "corpus")
     assert not (folder / "schema").exists()
-    done = subprocess.run(
-        [str(installed / "akhbar"), "validate"],
-        cwd=folder,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _validate_in(installed, folder)
     assert done.returncode == 0, done.stdout + done.stderr
     assert " 0 errors" in done.stdout
     assert "articles" in done.stdout  # the corpus copy was found and read, not an empty folder
@@ -91,13 +98,6 @@ def test_installed_wheel_applies_its_schemas(installed: Path, tmp_path: Path) ->
     folder = tmp_path / "elsewhere"
     (folder / "corpus" / "targets").mkdir(parents=True)
     (folder / "corpus" / "targets" / "bad.jsonl").write_text('{"id": "x"}\n', "utf-8")
-    done = subprocess.run(
-        [str(installed / "akhbar"), "validate"],
-        cwd=folder,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _validate_in(installed, folder)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "bad.jsonl:1: error schema" in done.stdout, done.stdout

@@ -20,11 +20,12 @@ from typing import Any, Literal
 
 from akhbar import jsonl
 from akhbar.paths import Project
+from akhbar.text.rules import BIDI_CONTROLS, TATWEEL, ZERO_WIDTH
 
 Kind = Literal["article", "target", "annotation", "split", "collection"]
 LAYERS = ("entities", "stance")
 
-_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u0640]")
+_INVISIBLE = re.compile(f"[{BIDI_CONTROLS}{ZERO_WIDTH}{TATWEEL}]")
 
 
 def text_sha256(text: str) -> str:

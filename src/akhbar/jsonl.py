@@ -143,6 +143,17 @@ def lines(
             yield number + 1, rest, False
 
 
+def records(path: Path, *, streams: bool = False) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
+    """(line number, record, or why the line is not one) for every non-blank line of a file whose lines
+    are reported one by one (inputs to ingest, predictions). OSError as for `lines`."""
+    for number, line, _ in lines(path, streams=streams):
+        if line.strip():
+            try:
+                yield number, parse(line)
+            except LineError as error:
+                yield number, error
+
+
 def read(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for every non-blank line of a corpus file.
 
@@ -152,12 +163,10 @@ def read(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """
     from akhbar.errors import DataError
 
-    for number, line, _ in lines(path):
-        if line.strip():
-            try:
-                yield number, parse(line)
-            except LineError as error:
-                raise DataError(f"{path}:{number}: error {error.rule} {error.message}") from None
+    for number, record in records(path):
+        if isinstance(record, LineError):
+            raise DataError(f"{path}:{number}: error {record.rule} {record.message}")
+        yield number, record
 
 
 @contextlib.contextmanager

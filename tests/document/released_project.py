@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from akhbar.paths import Project, find_project
-from akhbar.release.build import release
+from akhbar.release.publish import release
 from synthetic_project import SENTENCES, article, two_annotators, write_project
 
 REPO = find_project()

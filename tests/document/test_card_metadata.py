@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from akhbar.document import card
 from akhbar.paths import Project
-from akhbar.release import card
 from akhbar.release import manifest as manifests
 from akhbar.scheme import load_scheme
 

@@ -11,9 +11,9 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
+from akhbar.document import croissant
 from akhbar.document.run import document
 from akhbar.paths import Project
-from akhbar.release import croissant
 from akhbar.release import manifest as manifests
 from akhbar.release.settings import CONFIGS
 from akhbar.scheme import load_scheme

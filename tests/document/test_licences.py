@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 from akhbar import jsonl
+from akhbar.document import card
 from akhbar.document.blocks import block
 from akhbar.document.licences import growth
 from akhbar.document.run import DATASHEET, LICENSE, document
 from akhbar.paths import Project
 from akhbar.registry import REGISTRY, read_registry
-from akhbar.release import card
 from akhbar.release import manifest as manifests
 from akhbar.scheme import load_scheme
 

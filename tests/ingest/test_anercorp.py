@@ -226,6 +226,7 @@ def test_the_command_prints_counts_and_refuses_a_missing_folder(
     assert "no such folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.external
 def test_all_of_anercorp_recounted_from_the_source_files(
     tmp_project: Project, need_shared: Callable[..., Path], snapshot: Callable

@@ -20,6 +20,8 @@ from akhbar.paths import Project
 from faults import akhbar, count_renames, environment, kill_at_each_rename, needs_strace, tree
 from synthetic_project import article, write_project
 
+pytestmark = pytest.mark.slow  # kill at every rename (strace), concurrent writers
+
 SOURCES = ("alpha", "beta", "gamma")
 
 

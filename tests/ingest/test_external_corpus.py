@@ -19,7 +19,7 @@ from akhbar.paths import Project
 from akhbar.registry import collection
 from akhbar.validate import validate_paths
 
-pytestmark = pytest.mark.external
+pytestmark = [pytest.mark.external, pytest.mark.slow]  # all of SaudiNewsNet
 
 
 def test_all_of_saudinewsnet_is_ingested_once_with_a_report_and_validates(

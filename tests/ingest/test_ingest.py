@@ -283,6 +283,7 @@ def _ingest_from_fifo(
     return process.returncode, stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_an_interrupted_or_killed_ingest_leaves_every_corpus_file_as_it_was(
     stop: signal.Signals,

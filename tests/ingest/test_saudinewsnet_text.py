@@ -21,7 +21,7 @@ from akhbar.registry import collection
 from akhbar.text.residue import RESIDUE, strip_residue
 from akhbar.text.rules import FIXABLE, REPAIRS_BY_ID, check_text, fix_text
 
-pytestmark = pytest.mark.external
+pytestmark = [pytest.mark.external, pytest.mark.slow]  # all of SaudiNewsNet
 CHARACTER_REPAIRS = frozenset(FIXABLE) - set(REPAIRS_BY_ID)
 
 

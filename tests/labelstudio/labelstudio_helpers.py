@@ -12,7 +12,9 @@ from akhbar import jsonl
 from akhbar.labelstudio import server as local
 from akhbar.labelstudio.client import Connection
 from akhbar.paths import Project
-from akhbar.synthetic import synthetic_article as make_synthetic_article
+from akhbar.registry import OWN_TERMS
+from synthetic import synthetic_article as make_synthetic_article
+from synthetic_project import copy_registry
 
 REPO = Project(Path(__file__).resolve().parents[2])
 SEED_ID = "000_161695620a18e1a3"
@@ -59,6 +61,7 @@ def make_project(
     """A corpus in `root`: the real seed article and its claims (when `seed`), plus the given records."""
     project = Project(root)
     shutil.copytree(REPO.schema, project.schema)
+    copy_registry(project)
     records = list(articles)
     claims = list(targets or [])
     if seed:
@@ -105,4 +108,5 @@ SYN_CLAIM = {
     "claim": "اتفقت بغداد وأربيل على خطة مشتركة.",
     "article_ids": ["syn-emoji", "syn-proclitic"],
     "origin": "synthetic claim written for the Label Studio tests",
+    **OWN_TERMS,
 }

@@ -29,6 +29,7 @@ from akhbar.labelstudio.client import Connection
 from akhbar.labelstudio.config import STANCE_ARABIC
 from akhbar.labelstudio.pull import pull
 from akhbar.labelstudio.push import push
+from akhbar.registry import OWN_TERMS
 from akhbar.validate import validate_paths
 from synthetic_project import SENTENCES
 
@@ -199,6 +200,7 @@ LONG_CLAIM = {
     "claim": "وصل الفريق الطبي إلى بغداد يوم الأحد.",
     "article_ids": ["syn-long"],
     "origin": "synthetic claim written for the Label Studio tests",
+    **OWN_TERMS,
 }
 SEED_EXAMPLE = "قيادة العمليات المشتركة"  # an Arabic example in the guidelines' tables
 

@@ -16,7 +16,11 @@ from akhbar.corpus import iter_articles, text_sha256
 from akhbar.labelstudio.client import Connection
 from akhbar.labelstudio.pull import pull
 from akhbar.labelstudio.push import push
+from akhbar.registry import OWN_TERMS
+from akhbar.scheme import load_scheme
 from akhbar.validate import validate_paths
+
+SCHEME = load_scheme()
 
 pytestmark = pytest.mark.labelstudio
 
@@ -213,6 +217,8 @@ def test_push_annotate_pull_round_trip(connection: Connection, tmp_path: Path) -
             "annotator": emails[annotation.completed_by],
             "ground_truth": name == "proclitic-admin",
             **body,
+            **OWN_TERMS,
+            "annotated_labels": list(SCHEME.entity_names if layer == "entities" else SCHEME.stance_names),
         }
     # Exactly those: no cancelled annotation, no prediction, no rejected record.
     assert len(entity_records) == 5 and len(stance_records) == 2

@@ -10,7 +10,7 @@ from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.paths import Project, find_project
 from akhbar.registry import OWN_TERMS
-from akhbar.synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
+from synthetic import synthetic_annotation_terms, synthetic_article, synthetic_provenance
 from synthetic_project import copy_registry
 
 PROVENANCE = synthetic_provenance(tool="test", at="2025-01-01T00:00:00Z")

@@ -11,10 +11,10 @@ import yaml
 from datasets import ClassLabel, load_dataset
 from release_corpus import sample
 
+from akhbar.document import card
 from akhbar.paths import Project
-from akhbar.release import card
-from akhbar.release.build import release
 from akhbar.release.load import summarize
+from akhbar.release.publish import release
 from akhbar.release.settings import Settings
 from akhbar.scheme import load_scheme
 

@@ -20,11 +20,11 @@ from akhbar import jsonl
 from akhbar.corpus import fold, text_sha256
 from akhbar.paths import Project
 from akhbar.registry import read_registry, terms
-from akhbar.release.build import release
+from akhbar.release.publish import release
 from akhbar.release.settings import CONFIGS, Settings
 from akhbar.release.splits import PARAGRAPH, hash_split
 from akhbar.scheme import load_scheme
-from akhbar.synthetic import synthetic_article
+from synthetic import synthetic_article
 
 REGISTRY = read_registry(Path(__file__).resolve().parents[2] / "corpus" / "collections" / "collections.jsonl")
 COMMIT = "0" * 40

@@ -22,7 +22,7 @@ from akhbar.commit import pending, project_lock
 from akhbar.corpus import iter_articles
 from akhbar.errors import UsageError
 from akhbar.paths import Project
-from akhbar.release.build import release
+from akhbar.release.publish import release
 from akhbar.release.settings import Settings
 from akhbar.release.verify import verify
 from faults import (
@@ -35,6 +35,8 @@ from faults import (
     needs_strace,
     tree,
 )
+
+pytestmark = pytest.mark.slow  # kill at every rename (strace), concurrent writers
 
 TEXT = "زار سالم الحداد مدينة بغداد يوم {n} والتقى وفدا من هيئة الموانئ."
 RELEASE = [
@@ -94,7 +96,7 @@ def test_a_kill_at_every_rename_of_a_release_leaves_the_old_release_or_the_new(
     journal = _journal_rename(tmp_path / "renames.log")
     # One run past the last rename: it is not killed, so the sweep missed none.
     roots = [_copy(template, tmp_path / f"run-{n}").root for n in range(1, renames + 2)]
-    statuses = kill_at_each_rename(RELEASE, roots, preload=["akhbar.cli.release", "akhbar.release.build"])
+    statuses = kill_at_each_rename(RELEASE, roots, preload=["akhbar.cli.release", "akhbar.release.publish"])
     assert statuses == [-9] * renames + [0]
     for n, root in enumerate(roots, start=1):
         project = Project(root)

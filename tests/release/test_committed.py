@@ -6,13 +6,16 @@ import json
 from pathlib import Path
 
 import orjson
+import pytest
 import yaml
 from datasets import ClassLabel, load_dataset
 
 from akhbar.corpus import iter_articles
+from akhbar.document import card
 from akhbar.paths import Project
-from akhbar.release import card
 from akhbar.release.verify import verify
+
+pytestmark = pytest.mark.slow  # verifies and loads the committed release
 
 ROOT = Path(__file__).resolve().parents[2]
 

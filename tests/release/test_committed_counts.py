@@ -17,6 +17,8 @@ from datasets import DatasetDict, load_dataset
 from akhbar.corpus import fold
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # loads the committed release whole
+
 CONFIGS = ("articles", "ner", "stance")
 PARAGRAPH = 200
 

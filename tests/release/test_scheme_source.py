@@ -12,7 +12,7 @@ import pytest
 from release_corpus import sample
 
 from akhbar.paths import Project, find_project
-from akhbar.release.build import release
+from akhbar.release.publish import release
 from akhbar.release.settings import Settings
 from akhbar.release.verify import verify
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from release_corpus import article, write
 
 from akhbar import jsonl
-from akhbar.release.build import release
+from akhbar.release.publish import release
 from akhbar.release.settings import Settings
 from akhbar.release.splits import hash_split
 

@@ -14,8 +14,8 @@ from release_corpus import sample
 from akhbar import jsonl
 from akhbar.cli.main import main
 from akhbar.paths import Project
-from akhbar.release.build import release
 from akhbar.release.parquet import sha256_file
+from akhbar.release.publish import release
 from akhbar.release.settings import Settings
 from akhbar.release.verify import verify
 

@@ -15,11 +15,11 @@ import yaml
 from datasets import load_dataset
 from release_corpus import article, entities, span, write
 
+from akhbar.document import card
 from akhbar.errors import UsageError
 from akhbar.paths import Project
-from akhbar.release import card
-from akhbar.release.build import release
 from akhbar.release.parquet import sha256_file
+from akhbar.release.publish import release
 from akhbar.release.settings import Settings
 from akhbar.release.verify import verify
 
@@ -111,6 +111,7 @@ def test_failed_build_leaves_the_previous_release(tmp_path: Path) -> None:
     assert not list(project.state.glob("txn-*"))
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_the_previous_release(tmp_path: Path) -> None:
     project = _corpus(tmp_path / "p", 2)
     release(project, version="0.1.0", settings=TRAIN, allow_synthetic=True)

@@ -5,18 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conll import layers_to_spans, read_conll, spans_to_layers, tags_to_spans
 
-from akhbar.text.tokens import (
-    Span,
-    Token,
-    layers_to_spans,
-    outermost,
-    read_conll,
-    spans_to_layers,
-    spans_to_tags,
-    tags_to_spans,
-    tokenize,
-)
+from akhbar.text.tokens import Span, Token, outermost, spans_to_tags, tokenize
 
 WOJOOD = Path(__file__).resolve().parents[3] / "shared" / "external" / "wojood_sample" / "data"
 

@@ -15,9 +15,9 @@ from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.errors import UsageError
 from akhbar.paths import Project
-from akhbar.synthetic import synthetic_annotation_terms, synthetic_provenance
 from akhbar.validate import Finding, Report, validate_paths
 from akhbar.validate import run as validate_run
+from synthetic import synthetic_annotation_terms, synthetic_provenance
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 # The collections of the registry every test project copies from the checkout (conftest.tmp_project).

@@ -52,7 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    from akhbar.release.build import release  # pyarrow and datasets load only when a command needs them
+    from akhbar.release.publish import release  # pyarrow and datasets load only when a command needs them
 
     settings = Settings(
         ratios=parse_ratios(args.ratios),

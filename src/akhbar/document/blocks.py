@@ -7,8 +7,9 @@ import re
 from akhbar.errors import UsageError
 
 
-def markers(name: str) -> tuple[str, str]:
-    return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+def markers(name: str, note: str = "") -> tuple[str, str]:
+    """The begin and end markers of a block; a `note` (who writes it) is said inside the begin marker."""
+    return f"<!-- {name}:begin{': ' + note if note else ''} -->", f"<!-- {name}:end -->"
 
 
 def block(text: str, name: str, *, where: str) -> str:

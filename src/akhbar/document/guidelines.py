@@ -11,17 +11,18 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from akhbar import markdown
 from akhbar.document.blocks import block
 from akhbar.errors import UsageError
 from akhbar.scheme import Scheme
 
 
 def scheme_table(scheme: Scheme) -> str:
-    lines = ["| type | key | what it covers | example |", "| --- | --- | --- | --- |"]
-    for label in scheme.entity_labels:
-        example = label.example or ""
-        lines.append(f"| **{label.name}** | `{label.hotkey}` | {label.description} | {example} |")
-    return "\n".join(lines)
+    rows = [
+        [f"**{label.name}**", f"`{label.hotkey}`", label.description, label.example or ""]
+        for label in scheme.entity_labels
+    ]
+    return "\n".join(markdown.table(["type", "key", "what it covers", "example"], rows))
 
 
 def scheme_table_ar(scheme: Scheme) -> str:
@@ -30,11 +31,11 @@ def scheme_table_ar(scheme: Scheme) -> str:
         raise UsageError(
             f"no Arabic description (description_ar) for {', '.join(missing)} in schema/label-scheme.json"
         )
-    lines = ["| النوع | المفتاح | ما يشمله | مثال |", "| --- | --- | --- | --- |"]
-    for label in scheme.entity_labels:
-        example = label.example or ""
-        lines.append(f"| **{label.name}** | `{label.hotkey}` | {label.description_ar} | {example} |")
-    return "\n".join(lines)
+    rows = [
+        [f"**{label.name}**", f"`{label.hotkey}`", label.description_ar or "", label.example or ""]
+        for label in scheme.entity_labels
+    ]
+    return "\n".join(markdown.table(["النوع", "المفتاح", "ما يشمله", "مثال"], rows))
 
 
 GUIDELINES = Path("docs/guidelines.md")

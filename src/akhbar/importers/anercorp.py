@@ -1,6 +1,9 @@
 """ANERcorp (Benajiba, Rosso and Benedí 2007) into the corpus: its text as documents of consecutive
 sentences, its entities as a gold annotation layer, its standard split kept as the source's.
 
+(One module of about 360 lines, by intent: reading ANERcorp, its repairs, the NewsFANE typing and the
+records made are one import, read top to bottom.)
+
 Sources (see ../shared/external/anercorp/ABOUT.md):
 - `ANERCorp`, the whole original: `token TAG` per line, no sentence breaks;
 - `ANERCorp_CamelLab_test.txt`, the standard test split (CAMeL Lab, Obeid et al. 2020): `token TAG`
@@ -27,7 +30,7 @@ from typing import Any
 from akhbar.corpus import text_sha256
 from akhbar.errors import DataError, UsageError
 from akhbar.importers import newsfane
-from akhbar.importers.common import ImportReport, repair, write_files
+from akhbar.importers.common import ImportReport, item, repair, write_files
 from akhbar.paths import Project
 from akhbar.registry import collection, terms
 from akhbar.scheme import load_scheme
@@ -259,21 +262,14 @@ def _records(
     for fix in (fix for token in tokens for fix in token.fixes):
         report.counts[f"{split} tokens repaired: {fix}"] += 1
     provenance = _provenance(tokens)
-    article = {
-        "id": article_id,
-        "kind": "sentences",
-        **own,
-        "title": None,
-        "text": text,
-        "source": None,
-        "url": None,
-        "published": None,
-        "author": None,
-        "language": "ar",
-        "story_id": None,
-        "synthetic": False,
-        "provenance": {"adapter": "anercorp", **provenance, **({"fixes": fixes} if fixes else {})},
-    }
+    article = item(
+        article_id,
+        "sentences",
+        own,
+        title=None,
+        text=text,
+        provenance={"adapter": "anercorp", **provenance, **({"fixes": fixes} if fixes else {})},
+    )
     annotation = {
         "id": f"{article_id}-entities",
         "layer": "entities",

@@ -24,7 +24,7 @@ from typing import Any
 
 from akhbar.corpus import fold, text_sha256
 from akhbar.errors import DataError, UsageError
-from akhbar.importers.common import ImportReport, repair, write_files
+from akhbar.importers.common import ImportReport, item, repair, write_files
 from akhbar.paths import Project
 from akhbar.registry import collection, terms
 
@@ -109,20 +109,13 @@ def build(project: Project, folder: Path) -> tuple[dict[Path, list[dict[str, Any
     for item_id, group in by_headline.items():
         fixes = sorted({fix for row in group for fix in row.fixes if fix})
         articles.append(
-            {
-                "id": item_id,
-                "kind": "headline",
-                **own,
-                "title": group[0].headline,
-                "text": "",
-                "source": None,
-                "url": None,
-                "published": None,
-                "author": None,
-                "language": "ar",
-                "story_id": None,
-                "synthetic": False,
-                "provenance": {
+            item(
+                item_id,
+                "headline",
+                own,
+                title=group[0].headline,
+                text="",
+                provenance={
                     "adapter": "ans",
                     "source_file": group[0].file,
                     "source_commit": COMMIT,
@@ -130,7 +123,7 @@ def build(project: Project, folder: Path) -> tuple[dict[Path, list[dict[str, Any
                     "source_lines": [group[0].lines[0], group[-1].lines[1]],
                     **({"fixes": fixes} if fixes else {}),
                 },
-            }
+            )
         )
     for row in rows:
         item_id = headline_id(row.split, row.headline)

@@ -36,6 +36,28 @@ class ImportReport:
         return out
 
 
+def item(
+    item_id: str, kind: str, own: dict[str, Any], *, title: str | None, text: str, provenance: dict[str, Any]
+) -> dict[str, Any]:
+    """An imported item in the corpus format: the source's collection fields (`own`), no outlet, URL,
+    date or author (an imported collection has none per item), never synthetic."""
+    return {
+        "id": item_id,
+        "kind": kind,
+        **own,
+        "title": title,
+        "text": text,
+        "source": None,
+        "url": None,
+        "published": None,
+        "author": None,
+        "language": "ar",
+        "story_id": None,
+        "synthetic": False,
+        "provenance": provenance,
+    }
+
+
 def encode(records: Iterable[dict[str, Any]]) -> bytes:
     return b"".join(jsonl.dumps(record) for record in records)
 

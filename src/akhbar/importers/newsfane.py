@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from akhbar import markdown
+
 FILE = "NewsFANE_Gold_2014_170K.txt"
 ATTRIBUTION = "NewsFANE Gold (Alotaibi and Lee, COLING 2014), CC BY-SA 3.0"
 
@@ -251,7 +253,5 @@ def decide(
 
 def mapping_table() -> str:
     """The mapping as a Markdown table: docs/anercorp-mapping.md holds it verbatim (a test checks)."""
-    rows = ["| NewsFANE fine class | scheme type |", "| --- | --- |"]
-    for fine, label in CLASS_TO_TYPE.items():
-        rows.append(f"| {fine} | {label or 'none: stays unmapped'} |")
-    return "\n".join(rows) + "\n"
+    rows = [[fine, label or "none: stays unmapped"] for fine, label in CLASS_TO_TYPE.items()]
+    return "\n".join(markdown.table(["NewsFANE fine class", "scheme type"], rows)) + "\n"

@@ -103,14 +103,10 @@ def read_jsonl(paths: list[Path], *, source: str | None, collection: Collection)
     else kept."""
     for path in paths:
         try:
-            for number, line, _ in jsonl.lines(path, streams=True):
-                if not line.strip():
-                    continue
+            for number, record in jsonl.records(path, streams=True):
                 origin = f"{path}:{number}"
-                try:
-                    record = jsonl.parse(line)
-                except jsonl.LineError as error:
-                    yield origin, f"{error.rule}: {error.message}"
+                if isinstance(record, jsonl.LineError):
+                    yield origin, f"{record.rule}: {record.message}"
                     continue
                 record["provenance"] = _provenance("jsonl", path)
                 if source and not record.get("source"):

@@ -92,7 +92,7 @@ def talking_to(connection: Connection, doing: str, resume_hint: str = "") -> Ite
         # Nothing listens there (or the address is wrong): it never answered, so nothing was sent.
         raise UsageError(
             f"cannot connect to Label Studio at {connection.url} while {doing}: nothing answers there; "
-            "start the local one with `akhbar labelstudio up`, or check LABEL_STUDIO_URL"
+            f"start the local one with `akhbar labelstudio up`, or check LABEL_STUDIO_URL{hint}"
         ) from None
     except httpx.HTTPError as error:
         kind = type(error).__name__

@@ -1,5 +1,8 @@
 """`push`: the corpus into Label Studio, idempotent and resumable.
 
+(One module of about 310 lines, by intent: listing, the diff against the server and the import path that
+review shares are one protocol.)
+
 Before importing, push lists the project's tasks and keys them by `data.article_id` (and
 `data.target_id`). A task already there with the same text is left alone; a new one is imported in
 batches; after a failure, running push again imports only what is still missing, since a batch the
@@ -20,7 +23,7 @@ from label_studio_sdk import LabelStudio
 from tqdm import tqdm
 
 from akhbar.commit import refuse_pending
-from akhbar.corpus import LAYERS, iter_articles, iter_targets
+from akhbar.corpus import LAYERS, iter_annotations, iter_articles, iter_targets
 from akhbar.document.guidelines import layer_guidelines
 from akhbar.errors import UsageError
 from akhbar.labelstudio import projects
@@ -37,7 +40,7 @@ from akhbar.labelstudio.tasks import (
     task_key,
 )
 from akhbar.paths import Project
-from akhbar.scheme import load_scheme
+from akhbar.scheme import Scheme, load_scheme
 
 BATCH_SIZE = 1000
 LIST_PAGE_SIZE = 1000
@@ -120,33 +123,77 @@ def push(
     scheme = load_scheme(project.schema)
     articles = {article["id"]: article for article in iter_articles(project)}
     report = PushReport()
-    wanted: dict[str, list[dict[str, Any]]] = {"entities": [], "stance": []}
-    if "entities" in layers:
-        wanted["entities"] = list(entity_tasks(articles.values()))
-    if "stance" in layers:
-        wanted["stance"], problems = stance_tasks(articles, iter_targets(project))
-        report.problems += problems
+    wanted, problems = wanted_tasks(project, articles, layers)
+    report.problems += problems
     sent: dict[tuple[str, Key], dict[str, Any]] = {}
     if predictions is not None:
         found, problems = read_predictions(predictions, articles, load_scheme(project.schema))
         report.problems += problems
         sent = _by_key(found, report.problems)
     ls = connection.sdk
-    with _lock(Server.of(project).root / "push.lock"):
+    with sending_lock(project):
         for layer in layers:
-            with talking_to(connection, f"preparing the {layer} project"):
-                project_id, what = projects.ensure(
-                    ls,
-                    prefix=prefix,
-                    layer=layer,
-                    scheme=scheme,
-                    guidelines_url=guidelines_url,
-                    guidelines=layer_guidelines(project.root, layer),
-                )
+            project_id, what = prepare_project(
+                connection, project, prefix, layer, scheme, guidelines_url=guidelines_url
+            )
             result = LayerPush(layer, project_id, what, tasks=len(wanted[layer]))
             report.layers.append(result)
             _push_layer(ls, connection, result, wanted[layer], sent, batch_size, progress, after_batch)
     return report
+
+
+def prepare_project(
+    connection: Connection,
+    project: Project,
+    prefix: str,
+    layer: str,
+    scheme: Scheme,
+    *,
+    guidelines_url: str | None = None,
+    kind: str = "",
+) -> tuple[int, str]:
+    """The Label Studio project `<prefix> <layer>`, created or brought up to date (labeling config and
+    guidelines): its id and what was done. `kind` names it in messages ("review")."""
+    with talking_to(connection, f"preparing the {layer} {kind + ' ' if kind else ''}project"):
+        return projects.ensure(
+            connection.sdk,
+            prefix=prefix,
+            layer=layer,
+            scheme=scheme,
+            guidelines_url=guidelines_url,
+            guidelines=layer_guidelines(project.root, layer),
+        )
+
+
+def wanted_tasks(
+    project: Project, articles: dict[str, dict[str, Any]], layers: Sequence[str]
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The tasks each layer should have, and problems (claims attached to unknown articles). A headline has
+    no text to mark; an item whose labels came with its source (imported gold) needs no one."""
+    gold = imported_gold(project)
+    wanted: dict[str, list[dict[str, Any]]] = {"entities": [], "stance": []}
+    problems: list[str] = []
+    if "entities" in layers:
+        labelable = (
+            a
+            for a in articles.values()
+            if a.get("kind") != "headline" and ("entities", a["id"], None) not in gold
+        )
+        wanted["entities"] = list(entity_tasks(labelable))
+    if "stance" in layers:
+        tasks, problems = stance_tasks(articles, iter_targets(project))
+        wanted["stance"] = [t for t in tasks if ("stance", t["article_id"], t["target_id"]) not in gold]
+    return wanted, problems
+
+
+def imported_gold(project: Project) -> set[tuple[str, str, str | None]]:
+    """(layer, article id, target id) of the items whose labels were imported with their source (ANERcorp
+    entities, ANS stances): Label Studio is for what still needs people."""
+    return {
+        (record["layer"], record["article_id"], record.get("target_id"))
+        for record in iter_annotations(project)
+        if record["provenance"].get("tool") == "import"
+    }
 
 
 def _by_key(found: list[Prediction], problems: list[str]) -> dict[tuple[str, Key], dict[str, Any]]:
@@ -173,7 +220,7 @@ def _push_layer(
 ) -> None:
     layer = result.layer
     with talking_to(connection, f"listing the tasks of project {result.project_id}", "nothing was imported"):
-        on_server, doubled = _server_tasks(ls, result.project_id, layer)
+        on_server, doubled = server_tasks(ls, result.project_id, layer)
     result.doubled_on_server = sorted(describe(key) for key in doubled)
     keyed = sorted(((task_key(layer, data) or (), data) for data in wanted), key=lambda pair: pair[0])
     local_keys = {key for key, _ in keyed}
@@ -195,22 +242,48 @@ def _push_layer(
             result.updated.append(describe(key))
             result.predictions += prediction is not None
     result.only_on_server = sorted(describe(key) for key in on_server.keys() - local_keys)
-    with tqdm(total=len(new), unit="task", desc=f"push {layer}", disable=not progress or not new) as bar:
+
+    def stored(imported: int) -> None:
+        result.imported = imported
+        if after_batch is not None:
+            after_batch(layer, imported)
+
+    import_tasks(ls, connection, result.project_id, layer, new, batch_size, progress=progress, stored=stored)
+
+
+def import_tasks(
+    ls: LabelStudio,
+    connection: Connection,
+    project_id: int,
+    layer: str,
+    new: list[dict[str, Any]],
+    batch_size: int,
+    *,
+    command: str = "push",
+    progress: bool = False,
+    stored: Callable[[int], None] | None = None,
+) -> int:
+    """Send `new` tasks (each {"data": ..., "predictions": [...]}) in batches; how many were stored.
+    `stored(imported_so_far)` is called after each batch. The one import path of push and review."""
+    imported = 0
+    with tqdm(total=len(new), unit="task", desc=f"{command} {layer}", disable=not progress or not new) as bar:
         for start in range(0, len(new), batch_size):
             batch = new[start : start + batch_size]
             hint = (
-                f"{result.imported} of {len(new)} new {layer} tasks were stored before it; "
-                "run push again to send the rest"
+                f"{imported} of {len(new)} new {layer} tasks were stored before it; "
+                f"run {command} again to send the rest"
             )
-            with talking_to(connection, f"importing {layer} tasks into project {result.project_id}", hint):
-                ls.projects.import_tasks(result.project_id, request=batch)
-            result.imported += len(batch)
+            with talking_to(connection, f"importing {layer} tasks into project {project_id}", hint):
+                ls.projects.import_tasks(project_id, request=batch)
+            imported += len(batch)
             bar.update(len(batch))
-            if after_batch is not None:
-                after_batch(layer, result.imported)
+            if stored is not None:
+                stored(imported)
+    return imported
 
 
-def _server_tasks(ls: LabelStudio, project_id: int, layer: str) -> tuple[dict[Key, ServerTask], set[Key]]:
+def server_tasks(ls: LabelStudio, project_id: int, layer: str) -> tuple[dict[Key, ServerTask], set[Key]]:
+    """The project's tasks by key, and the keys found more than once."""
     found: dict[Key, ServerTask] = {}
     doubled: set[Key] = set()
     for task in ls.tasks.list(project=project_id, page_size=LIST_PAGE_SIZE, include=_LIST_FIELDS):
@@ -243,11 +316,16 @@ def _replace_unannotated(
 
 
 @contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
+def sending_lock(project: Project) -> Iterator[None]:
+    """Held while tasks are listed and imported (push and review): two senders would both see a task
+    missing and import it twice."""
+    path = Server.of(project).root / "push.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError("another `akhbar labelstudio push` is running in this checkout") from None
+            raise UsageError(
+                "another `akhbar labelstudio push` or `review` is running in this checkout"
+            ) from None
         yield

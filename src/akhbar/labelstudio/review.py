@@ -22,11 +22,11 @@ from typing import Any
 
 from akhbar.commit import refuse_pending
 from akhbar.corpus import LAYERS, iter_articles, iter_targets
-from akhbar.document.guidelines import layer_guidelines
 from akhbar.errors import UsageError
 from akhbar.labelstudio import projects
 from akhbar.labelstudio.client import Connection, talking_to
 from akhbar.labelstudio.config import STANCE_FROM, TEXT_TO
+from akhbar.labelstudio.push import import_tasks, prepare_project, sending_lock, server_tasks
 from akhbar.labelstudio.tasks import entity_region, entity_tasks, stance_tasks, task_key
 from akhbar.paths import Project
 from akhbar.quality.adjudicate import adjudicate, candidates, span_keys, votes_by_item
@@ -104,32 +104,22 @@ def push_review(
     wanted, stale = review_tasks(project)
     report = ReviewReport(stale=stale)
     ls = connection.sdk
-    for layer in layers:
-        with talking_to(connection, f"preparing the {layer} review project"):
-            project_id, what = projects.ensure(
-                ls,
-                prefix=prefix,
-                layer=layer,
-                scheme=scheme,
-                guidelines=layer_guidelines(project.root, layer),
-            )
-        result = LayerReview(layer, project_id, what, disputed=len(wanted[layer]))
-        report.layers.append(result)
-        with talking_to(
-            connection, f"listing the tasks of review project {project_id}", "nothing was imported"
-        ):
-            there = {
-                task_key(layer, task.data or {})
-                for task in ls.tasks.list(project=project_id, page_size=1000, include="id,data")
-            }
-        new = [task for task in wanted[layer] if task_key(layer, task["data"]) not in there]
-        result.already = len(wanted[layer]) - len(new)
-        for start in range(0, len(new), batch_size):
-            batch = new[start : start + batch_size]
-            hint = f"{result.imported} of {len(new)} were stored before it; run review again to send the rest"
-            with talking_to(connection, f"importing review tasks into project {project_id}", hint):
-                ls.projects.import_tasks(project_id, request=batch)
-            result.imported += len(batch)
+    with sending_lock(project):
+        for layer in layers:
+            project_id, what = prepare_project(connection, project, prefix, layer, scheme, kind="review")
+            result = LayerReview(layer, project_id, what, disputed=len(wanted[layer]))
+            report.layers.append(result)
+            with talking_to(
+                connection, f"listing the tasks of review project {project_id}", "nothing was imported"
+            ):
+                there, _ = server_tasks(ls, project_id, layer)
+            new = [task for task in wanted[layer] if task_key(layer, task["data"]) not in there]
+            result.already = len(wanted[layer]) - len(new)
+
+            def stored(imported: int, result: LayerReview = result) -> None:
+                result.imported = imported
+
+            import_tasks(ls, connection, project_id, layer, new, batch_size, command="review", stored=stored)
     return report
 
 

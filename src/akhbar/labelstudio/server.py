@@ -1,5 +1,8 @@
 """The local Label Studio server: installed in its own venv, run on 127.0.0.1 from a project-local folder.
 
+(One module of about 370 lines, by intent: installing, starting and stopping one server process and its
+state folder belong together.)
+
 Everything lives under one state folder (default `.akhbar/labelstudio/`, git-ignored):
   venv/               the pinned server, apart from the project's own environment (it pins other pyarrow)
   data/               SQLite database, uploads, exports

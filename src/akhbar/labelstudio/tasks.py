@@ -94,14 +94,10 @@ def read_predictions(
     """
     predictions, problems = [], []
     try:
-        for number, line, _ in jsonl.lines(path):
-            if not line.strip():
-                continue
+        for number, record in jsonl.records(path):
             where = f"{path}:{number}"
-            try:
-                record = jsonl.parse(line)
-            except jsonl.LineError as error:
-                problems.append(f"{where}: {error.rule}: {error.message}")
+            if isinstance(record, jsonl.LineError):
+                problems.append(f"{where}: {record.rule}: {record.message}")
                 continue
             found = _prediction(record, articles, scheme)
             if isinstance(found, str):

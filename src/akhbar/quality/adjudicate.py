@@ -69,38 +69,6 @@ class Adjudication:
             "stance": dict(sorted(Counter(d.rule for d in self.stance.values()).items())),
         }
 
-    def disputes(self) -> list[dict[str, Any]]:
-        """Every item a reviewer should look at, JSON-ready: unreleased items and disputed spans."""
-        listed: list[dict[str, Any]] = []
-        for entity in self.entities.values():
-            if entity.spans is None or entity.disputed:
-                listed.append(
-                    {
-                        "layer": "entities",
-                        "article_id": entity.article_id,
-                        "rule": entity.rule,
-                        "released": entity.spans is not None,
-                        "annotators": list(entity.annotators),
-                        "candidates": [
-                            {**span, "annotators": list(span["annotators"])} for span in entity.disputed
-                        ],
-                    }
-                )
-        for stance in self.stance.values():
-            if stance.label is None:
-                listed.append(
-                    {
-                        "layer": "stance",
-                        "article_id": stance.article_id,
-                        "target_id": stance.target_id,
-                        "rule": stance.rule,
-                        "released": False,
-                        "annotators": list(stance.annotators),
-                        "votes": dict(stance.votes),
-                    }
-                )
-        return listed
-
 
 def adjudicate(records: Iterable[dict[str, Any]]) -> Adjudication:
     """Decide the released labels from all annotation records (both layers, any order)."""

@@ -24,6 +24,7 @@ import numpy as np
 from nervaluate import Evaluator
 from sklearn.metrics import cohen_kappa_score
 
+from akhbar import markdown
 from akhbar.paths import Project
 from akhbar.quality.adjudicate import span_keys, votes_by_item
 from akhbar.quality.records import current_annotations
@@ -240,9 +241,7 @@ class Table:
         lines = [f"**{self.title}**", ""]
         if not self.rows:
             return "\n".join([*lines, "None yet."])
-        lines.append("| " + " | ".join(self.header) + " |")
-        lines.append("| " + " | ".join(["---"] + ["---:"] * (len(self.header) - 1)) + " |")
-        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        lines += markdown.table(self.header, self.rows, markdown.numbers_after(self.header, 1))
         return "\n".join(lines)
 
 

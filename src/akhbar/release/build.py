@@ -1,59 +1,41 @@
-"""Compile the corpus into a release: `build` makes the Parquet files of the three configs in a folder
-aside; `release` adds the manifest, changelog and card and moves it all into place at once.
+"""Compile the corpus into the Parquet files of a release: `build` makes the files of the three configs
+in a folder aside (akhbar.release.publish moves them into place with the manifest and documents).
 
 Memory stays flat as the corpus grows: targets, annotations and the split assignment live in a SQLite
-index in the build folder, articles are streamed twice (once for the leakage groups, once for the rows)
-and rows go to Parquet in row groups as they are made.
+index in the build folder (akhbar.release.index), articles are streamed twice (once for the leakage
+groups, once for the rows) and rows go to Parquet in row groups as they are made.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import subprocess
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tqdm import tqdm
 
-from akhbar.commit import Transaction, project_lock, remove_abandoned
-from akhbar.corpus import corpus_files, iter_annotations, iter_articles, iter_targets, text_sha256
-from akhbar.errors import UsageError
-from akhbar.paths import Project, find_project
+from akhbar.corpus import text_sha256
+from akhbar.paths import Project
 from akhbar.quality.adjudicate import EntityDecision, StanceDecision, adjudicate
 from akhbar.registry import load_registry
-from akhbar.release import card, changelog, manifest
-from akhbar.release.documents import documents
 from akhbar.release.features import features
-from akhbar.release.parquet import (
-    ReleaseCheckError,
-    SplitWriter,
-    check_file_schema,
-    sha256_file,
+from akhbar.release.index import (
+    Tally,
+    batches,
+    connect,
+    corpus_sizes,
+    index_articles,
+    index_side_tables,
+    select,
 )
+from akhbar.release.parquet import ReleaseCheckError, SplitWriter, check_file_schema, sha256_file
 from akhbar.release.rows import RowStats, annotated, article_row, ner_rows, source_spans, stance_row, terms
 from akhbar.release.settings import CONFIGS, SPLITS, Settings
-from akhbar.release.splits import (
-    ASSIGNMENT_FILE,
-    SplitReport,
-    assign,
-    group_keys,
-    leakage,
-    load_kept,
-    write_assignment,
-)
+from akhbar.release.splits import ASSIGNMENT_FILE, SplitReport, assign, leakage, load_kept, write_assignment
 from akhbar.scheme import Scheme, load_scheme
-
-BATCH = 1000
-DEFAULT_SETTINGS = Settings()
-EXAMPLES = 20  # ids listed per kind of left-out item; the counts are complete
 
 
 @dataclass
@@ -69,109 +51,6 @@ class Built:
     # bytes of every data file and corpus input (path relative to the root): what a release adds to the
     # repository is the size of the files whose sha256 differs from the previous release's
     sizes: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class _Listed:
-    """A count with the first EXAMPLES items: memory stays flat however many items there are."""
-
-    count: int = 0
-    examples: list[Any] = field(default_factory=list)
-
-    def add(self, item: Any) -> None:
-        self.count += 1
-        if len(self.examples) < EXAMPLES:
-            self.examples.append(item)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "examples": self.examples}
-
-
-@dataclass
-class _Tally:
-    annotations: Counter[str] = field(default_factory=Counter)
-    stale: _Listed = field(default_factory=_Listed)
-    orphan: _Listed = field(default_factory=_Listed)
-    entity_rules: Counter[str] = field(default_factory=Counter)
-    stance_rules: Counter[str] = field(default_factory=Counter)
-    entities_held: _Listed = field(default_factory=_Listed)
-    stance_held: _Listed = field(default_factory=_Listed)
-    synthetic: int = 0
-    unplaced: int = 0
-    # per collection: what it holds and what of it was kept out of the release (never released)
-    collections: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
-
-    def count(self, collection: str, what: str, items: Iterable[str] | Counter[str]) -> None:
-        self.collections.setdefault(collection, {}).setdefault(what, Counter()).update(items)
-
-    def per_collection(self) -> dict[str, dict[str, dict[str, int]]]:
-        return {
-            name: {what: dict(sorted(counts.items())) for what, counts in sorted(parts.items())}
-            for name, parts in sorted(self.collections.items())
-        }
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None)
-    # A scratch index rebuilt on every run: durability buys nothing, a small page cache keeps memory flat.
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA cache_size = -16000")
-    db.execute("PRAGMA temp_store = FILE")
-    db.execute("BEGIN")
-    return db
-
-
-def _index_side_tables(db: sqlite3.Connection, project: Project, tally: _Tally) -> None:
-    db.execute("CREATE TABLE targets (id TEXT PRIMARY KEY, claim TEXT, license TEXT, attribution TEXT)")
-    db.execute("CREATE TABLE attached (article_id TEXT, target_id TEXT)")
-    for target in iter_targets(project):
-        db.execute(
-            "INSERT INTO targets VALUES (?, ?, ?, ?)",
-            (target["id"], target["claim"], target["license"], target["attribution"]),
-        )
-        db.executemany(
-            "INSERT INTO attached VALUES (?, ?)", ((a, target["id"]) for a in target["article_ids"])
-        )
-    db.execute("CREATE INDEX attached_by_article ON attached (article_id, target_id)")
-    db.execute("CREATE TABLE ann (article_id TEXT, record BLOB)")
-
-    def records() -> Iterator[tuple[str, bytes]]:
-        for record in iter_annotations(project):
-            tally.annotations[record["layer"]] += 1
-            # Kept in the corpus, counted, never released: source entities the evidence could not type
-            # and stances whose source label has no counterpart in the scheme (ANS `other`).
-            unmapped = record.get("unmapped_spans") or ()
-            if unmapped:
-                tally.count(record["collection"], "unmapped_spans", [s["source_label"] for s in unmapped])
-            if record["layer"] == "stance" and record.get("stance") is None:
-                tally.count(record["collection"], "stance_not_mapped", [record.get("source_label") or "?"])
-                continue
-            yield record["article_id"], orjson.dumps(record)
-
-    db.executemany("INSERT INTO ann VALUES (?, ?)", records())
-    db.execute("CREATE INDEX ann_by_article ON ann (article_id)")
-
-
-def _index_articles(db: sqlite3.Connection, project: Project, settings: Settings, tally: _Tally) -> None:
-    db.execute("CREATE TABLE articles (id TEXT PRIMARY KEY)")
-    db.execute("CREATE TABLE keys (article TEXT, key TEXT)")
-    for batch in _batches(project):
-        db.executemany("INSERT INTO articles VALUES (?)", ((article["id"],) for article in batch))
-        for article, keys in zip(batch, group_keys(batch, near=settings.near_duplicates), strict=True):
-            db.executemany("INSERT INTO keys VALUES (?, ?)", ((article["id"], key) for key in keys))
-            tally.synthetic += bool(article.get("synthetic"))
-
-
-def _batches(project: Project) -> Iterator[list[dict[str, Any]]]:
-    articles = iter_articles(project)
-    while batch := list(islice(articles, BATCH)):
-        yield batch
-
-
-def _select(db: sqlite3.Connection, sql: str, ids: list[str]) -> list[tuple[Any, ...]]:
-    marks = ",".join("?" * len(ids))
-    return db.execute(sql.format(marks=marks), ids).fetchall()
 
 
 def build(
@@ -190,11 +69,11 @@ def build(
     as it is and place nothing new."""
     scheme = scheme or load_scheme(project.schema)
     work.mkdir(parents=True, exist_ok=True)
-    tally = _Tally()
-    db = _connect(work / "index.sqlite")
+    tally = Tally()
+    db = connect(work / "index.sqlite")
     try:
-        _index_side_tables(db, project, tally)
-        _index_articles(db, project, settings, tally)
+        index_side_tables(db, project, tally)
+        index_articles(db, project, settings, tally)
         load_kept(db, project.corpus / "splits")
         split_report = assign(db, version=version, ratios=settings.ratios, assign_new=assign_new)
         write_assignment(db, work / ASSIGNMENT_FILE)
@@ -220,7 +99,7 @@ def build(
         stats = RowStats()
         total = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         with tqdm(total=total, unit="article", disable=not progress, desc="release") as bar:
-            for batch in _batches(project):
+            for batch in batches(project):
                 _write_batch(db, batch, writers, claims, target_terms, scheme, stats, tally)
                 bar.update(len(batch))
         for (raw,) in db.execute(
@@ -288,17 +167,17 @@ def _write_batch(
     target_terms: dict[str, dict[str, str]],
     scheme: Scheme,
     stats: RowStats,
-    tally: _Tally,
+    tally: Tally,
 ) -> None:
     ids = [article["id"] for article in batch]
-    split_of = dict(_select(db, "SELECT article_id, split FROM final WHERE article_id IN ({marks})", ids))
+    split_of = dict(select(db, "SELECT article_id, split FROM final WHERE article_id IN ({marks})", ids))
     attached: dict[str, list[str]] = {}
-    for article_id, target_id in _select(
+    for article_id, target_id in select(
         db, "SELECT article_id, target_id FROM attached WHERE article_id IN ({marks}) ORDER BY 1, 2", ids
     ):
         attached.setdefault(article_id, []).append(target_id)
     by_article: dict[str, list[dict[str, Any]]] = {}
-    for article_id, raw in _select(
+    for article_id, raw in select(
         db, "SELECT article_id, record FROM ann WHERE article_id IN ({marks})", ids
     ):
         by_article.setdefault(article_id, []).append(orjson.loads(raw))
@@ -391,7 +270,7 @@ def _stances(
     targets: list[str],
     decisions: dict[tuple[str, str], StanceDecision],
     claims: dict[str, str],
-    tally: _Tally,
+    tally: Tally,
 ) -> list[tuple[StanceDecision, str]]:
     found = []
     for target_id in targets:
@@ -403,194 +282,3 @@ def _stances(
             tally.stance_held.add({"article_id": article_id, "target_id": target_id, "rule": decision.rule})
         found.append((decision, claims[target_id]))
     return found
-
-
-# ---------------------------------------------------------------------------------------------- release
-
-
-@dataclass
-class ReleaseReport:
-    version: str
-    manifest: dict[str, Any]
-
-    def lines(self) -> list[str]:
-        return manifest.summary_lines(self.manifest)
-
-
-def _git(project: Project, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(project.root), *args], capture_output=True, text=True, check=True, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip()
-
-
-def corpus_state(project: Project) -> dict[str, Any]:
-    """The commit the release was built on and whether the corpus had changes not yet committed."""
-    commit = _git(project, "rev-parse", "HEAD")
-    status = _git(project, "status", "--porcelain", "--", "corpus") if commit else None
-    return {"commit": commit, "uncommitted_changes": bool(status) if status is not None else None}
-
-
-def _corpus_inputs(project: Project, assignment: Path) -> dict[str, Path]:
-    """Every corpus input of a release by its path relative to the root (the split assignment as the
-    release writes it, `assignment`)."""
-    found = {}
-    splits = project.corpus / "splits"
-    for folder in (
-        project.corpus / "collections",
-        project.articles,
-        project.targets,
-        project.annotations,
-        splits,
-    ):
-        for path in corpus_files(folder) if folder.is_dir() else []:
-            if path.parent != splits or path.name != ASSIGNMENT_FILE:
-                found[path.relative_to(project.root).as_posix()] = path
-    found[f"corpus/splits/{ASSIGNMENT_FILE}"] = assignment
-    return found
-
-
-def corpus_sizes(project: Project, assignment: Path) -> dict[str, int]:
-    return {
-        relative: path.stat().st_size
-        for relative, path in _corpus_inputs(project, assignment).items()
-        if path.is_file()
-    }
-
-
-def corpus_digest(project: Project, assignment: Path) -> dict[str, str]:
-    """sha256 of every corpus input of a release (the split assignment as the release writes it)."""
-    files = {
-        relative: sha256_file(path)
-        for relative, path in _corpus_inputs(project, assignment).items()
-        if relative != f"corpus/splits/{ASSIGNMENT_FILE}"
-    }
-    files[f"corpus/splits/{ASSIGNMENT_FILE}"] = sha256_file(assignment) if assignment.is_file() else ""
-    return dict(sorted(files.items()))
-
-
-def workdir(project: Project, kind: str) -> Path:
-    """A fresh build folder under .akhbar/ (same file system as data/, so the final move is a rename);
-    folders left by builds whose process is gone are removed first."""
-    project.state.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(project.state, "build-*", lambda name: name.rsplit("-", 1)[-1])
-    work = project.state / f"build-{kind}-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    return work
-
-
-def _stage_documents(project: Project, data: Path, folder: Path) -> dict[Path, Path]:
-    """The datasheet, plots and guidelines the release in `data` would leave stale, written under
-    `folder`: target path -> staged file, moved into place with data/ (`akhbar document --check` then
-    passes right after a release)."""
-    from akhbar.document.run import regenerate_documents  # matplotlib loads only when a release needs it
-
-    staged = {}
-    for relative, content in regenerate_documents(project, data).items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        staged[project.root / relative] = path
-    return staged
-
-
-def release(
-    project: Project | None = None,
-    *,
-    version: str,
-    settings: Settings = DEFAULT_SETTINGS,
-    date: str | None = None,
-    allow_synthetic: bool = False,
-    validate: bool = True,
-    agreement: bool = True,
-    progress: bool = False,
-) -> ReleaseReport:
-    """Build release `version` aside and move it into place: data/, corpus/splits/assignment.jsonl,
-    CHANGELOG.md, the README's front matter and generated block, and the generated documents the new
-    release would leave stale (DATASHEET.md, its plots, the guidelines' table). An interrupted or failed
-    build leaves the previous release untouched, and a kill at any instant leaves the old release or the
-    new one (akhbar.commit). The release holds the project's lock from start to end: an ingest waits."""
-    project = project or find_project()
-    with project_lock(project, command=f"release {version}"):
-        return _release(
-            project,
-            version=version,
-            settings=settings,
-            date=date,
-            allow_synthetic=allow_synthetic,
-            validate=validate,
-            agreement=agreement,
-            progress=progress,
-        )
-
-
-def _release(
-    project: Project,
-    *,
-    version: str,
-    settings: Settings,
-    date: str | None,
-    allow_synthetic: bool,
-    validate: bool,
-    agreement: bool,
-    progress: bool,
-) -> ReleaseReport:
-    # The release diffs against the previous one: a damaged one would give false changes (see check_previous).
-    previous = manifest.check_previous(project.data, version)
-    date = date or datetime.now(UTC).date().isoformat()
-    scheme = load_scheme(project.schema)
-    if validate:
-        from akhbar.validate.gate import require_valid
-
-        require_valid(project)  # stale annotations are left out of the release, and reported
-    state = corpus_state(project)
-    with Transaction(project) as txn:
-        out = txn.stage_folder(project.data)
-        work = txn.scratch("build")
-        built = build(
-            project,
-            out,
-            work,
-            version=version,
-            settings=settings,
-            assign_new=True,
-            scheme=scheme,
-            progress=progress,
-        )
-        if built.report["synthetic_articles"] and not allow_synthetic:
-            raise UsageError(
-                f"{built.report['synthetic_articles']} articles are synthetic; "
-                "only tests and benchmarks release those (allow_synthetic)"
-            )
-        changes = manifest.changes(project.data, previous, built, work)
-        current = manifest.compose(
-            version=version,
-            date=date,
-            corpus={**state, "files": corpus_digest(project, work / ASSIGNMENT_FILE)},
-            settings=settings,
-            built=built,
-            changes=changes,
-        )
-        manifest.write(out, current, project.data)
-        for name, content in documents(project, current, scheme, out, agreement=agreement).items():
-            (out / name).write_bytes(content)
-        history = manifest.history(out)
-        readme = card.rewrite(project.root / "README.md", current, scheme)
-        log = changelog.render(history)
-        staged = {
-            project.root / "README.md": work / "README.md",
-            project.root / "CHANGELOG.md": work / "CHANGELOG.md",
-        }
-        staged[project.root / "README.md"].write_text(readme, "utf-8")
-        staged[project.root / "CHANGELOG.md"].write_text(log, "utf-8")
-        if agreement:  # the datasheet reports agreement: off with it only in the release benchmark
-            staged.update(_stage_documents(project, out, work / "documents"))
-        txn.move(work / ASSIGNMENT_FILE, project.corpus / "splits" / ASSIGNMENT_FILE)
-        for target, source in staged.items():
-            txn.move(source, target)
-        txn.commit()  # data/ (history inside), the assignment, README, changelog, documents: one step
-    return ReleaseReport(version, current)

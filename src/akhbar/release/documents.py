@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from akhbar.document import croissant
 from akhbar.paths import Project
 from akhbar.quality.agreement import AGREEMENT_FILE, corpus_agreement
-from akhbar.release import croissant
 from akhbar.scheme import Scheme
 
 

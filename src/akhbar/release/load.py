@@ -10,8 +10,8 @@ from typing import Any
 from datasets import load_dataset
 from datasets.utils.logging import disable_progress_bar
 
+from akhbar.document.card import declared_splits
 from akhbar.release import manifest
-from akhbar.release.card import declared_splits
 from akhbar.release.features import class_label_paths
 from akhbar.release.settings import CONFIGS, SPLITS
 

@@ -23,7 +23,8 @@ from akhbar.release.parquet import sha256_file
 from akhbar.release.settings import CONFIGS, SPLITS
 
 if TYPE_CHECKING:
-    from akhbar.release.build import Built, Settings
+    from akhbar.release.build import Built
+    from akhbar.release.settings import Settings
 
 MANIFEST = "manifest.json"
 HISTORY = "history"

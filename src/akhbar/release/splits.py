@@ -1,5 +1,8 @@
 """Train / validation / test, stable across releases and without leakage.
 
+(One module of about 340 lines, by intent: the leakage groups, the kept assignment and the stratified
+placement are one algorithm over one SQLite index, read in one place.)
+
 - Leakage groups: articles that share a story id, an exact-duplicate key (`corpus.dedup_key`), a
   near-duplicate key (an LSH band of a one-permutation MinHash over character 5-grams,
   `release.minhash`), a paragraph of PARAGRAPH characters or more (exact after `corpus.fold`: agency

@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from akhbar import commit
+from akhbar.document import card, changelog
 from akhbar.paths import Project, find_project
-from akhbar.release import card, changelog, manifest
-from akhbar.release.build import Settings, build, corpus_digest, workdir
+from akhbar.release import manifest
+from akhbar.release.build import build
 from akhbar.release.documents import documents
+from akhbar.release.index import corpus_digest
 from akhbar.release.parquet import sha256_file
+from akhbar.release.publish import workdir
+from akhbar.release.settings import Settings
 from akhbar.release.splits import ASSIGNMENT_FILE
 from akhbar.scheme import load_scheme
 

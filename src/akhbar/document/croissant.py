@@ -15,7 +15,7 @@ from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
-from akhbar.release.card import LICENSE_LINK, front_matter
+from akhbar.document.card import LICENSE_LINK, front_matter
 from akhbar.release.features import features
 from akhbar.release.settings import CONFIGS, SPLITS
 from akhbar.scheme import Scheme
