@@ -36,3 +36,14 @@ def test_the_released_card_passes(released: Project) -> None:
 def test_values_outside_the_lists_are_named(released: Project, old: str, new: str, problem: str) -> None:
     problems = check(released, old, new)
     assert any(problem in found for found in problems), problems
+
+
+def test_annotations_creators_say_whose_work_the_released_labels_are() -> None:
+    from akhbar.document.card import annotations_creators
+
+    assert annotations_creators({}) == ["no-annotation"]
+    assert annotations_creators({"saudinewsnet": {"rows": {"articles": 3}}}) == ["no-annotation"]
+    imported = {"anercorp": {"label_records": {"entities": 2}}, "ans": {"label_records": {"stance": 5}}}
+    assert annotations_creators(imported) == ["found"]
+    own = {**imported, "akhbar": {"label_records": {"entities": 1}}}
+    assert annotations_creators(own) == ["expert-generated", "found"]

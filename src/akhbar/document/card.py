@@ -22,6 +22,7 @@ from huggingface_hub import DatasetCardData
 
 from akhbar import markdown
 from akhbar.document.blocks import markers
+from akhbar.registry import OWN
 from akhbar.release.features import features
 from akhbar.release.settings import CONFIGS, DEFAULT_CONFIG, SPLITS
 from akhbar.scheme import Scheme
@@ -55,9 +56,20 @@ def declared_splits(rows: dict[str, int]) -> list[str]:
     return [split for split in SPLITS if rows[split]] or list(SPLITS)
 
 
+def annotations_creators(collections: dict[str, dict[str, Any]]) -> list[str]:
+    """Who made the released labels, in the Hub's terms, from the collections of the annotation records
+    behind them: the project's own annotators label to its guidelines (expert-generated); labels imported
+    with a published collection came with it (found)."""
+    kinds = {
+        "expert-generated" if name == OWN else "found"
+        for name, parts in collections.items()
+        if parts.get("label_records")
+    }
+    return sorted(kinds) or ["no-annotation"]
+
+
 def front_matter(manifest: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
     rows = manifest["rows"]
-    annotated = any(rows[config][split] for config in ("ner", "stance") for split in SPLITS)
     return {
         "pretty_name": "akhbar: Arabic news with named entities and stance",
         "language": ["ar"],
@@ -69,7 +81,7 @@ def front_matter(manifest: dict[str, Any], scheme: Scheme) -> dict[str, Any]:
         "source_datasets": ["original"],
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition"],
-        "annotations_creators": ["expert-generated"] if annotated else ["no-annotation"],
+        "annotations_creators": annotations_creators(manifest["report"].get("collections") or {}),
         "language_creators": ["found"],
         "tags": ["arabic", "news", "nested-ner", "stance-detection"],
         "configs": [

@@ -217,6 +217,10 @@ def _write_batch(
         if entities is None or entities.spans is None:
             entity_records = []
         released = [d for d, _ in stances if d.label is not None]
+        # whose work the released labels are, by the annotation records' collection (the card's creators)
+        tally.count_each([r["collection"] for r in entity_records], "label_records", "entities")
+        for decision in released:
+            tally.count_each([r["collection"] for r in _voters(records, decision)], "label_records", "stance")
 
         made_from = entity_records + [
             item for d in released for item in [*_voters(records, d), target_terms[d.target_id]]

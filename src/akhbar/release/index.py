@@ -58,6 +58,10 @@ class Tally:
     def count(self, collection: str, what: str, items: Iterable[str] | Counter[str]) -> None:
         self.collections.setdefault(collection, {}).setdefault(what, Counter()).update(items)
 
+    def count_each(self, collections: Iterable[str], what: str, item: str) -> None:
+        for collection in collections:
+            self.count(collection, what, [item])
+
     def per_collection(self) -> dict[str, dict[str, dict[str, int]]]:
         return {
             name: {what: dict(sorted(counts.items())) for what, counts in sorted(parts.items())}
