@@ -271,3 +271,6 @@ def test_all_of_anercorp_recounted_from_the_source_files(
     again = import_anercorp(tmp_project, folder, fane)
     assert set(again.files.values()) == {"unchanged"}
     assert snapshot(tmp_project.root / "corpus") == before
+    # what the checkout holds is exactly this import's output, not a copy made some other way
+    committed = snapshot(REPO / "corpus")
+    assert {name: committed.get(name) for name in before} == before

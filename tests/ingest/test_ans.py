@@ -23,6 +23,7 @@ from akhbar.paths import Project
 from akhbar.validate import validate_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ans"
+REPO = Path(__file__).resolve().parents[2]
 OURS = {"train": "train", "dev": "validation", "test": "test"}
 
 
@@ -139,3 +140,6 @@ def test_all_of_ans_recounted_from_the_csv_files(
     again = import_ans(tmp_project, folder)
     assert set(again.files.values()) == {"unchanged"}
     assert snapshot(tmp_project.root / "corpus") == before
+    # what the checkout holds is exactly this import's output, not a copy made some other way
+    committed = snapshot(REPO / "corpus")
+    assert {name: committed.get(name) for name in before} == before

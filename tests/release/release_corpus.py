@@ -140,3 +140,17 @@ def sample(root: Path) -> tuple[Project, dict[str, dict[str, Any]]]:
     ]
     targets = [target("c1", "وصل وفد رسمي إلى العاصمة.", ["a1", "a2"])]
     return write(root, list(arts.values()), annotations, targets), arts
+
+
+NUMBERED = "زار سالم الحداد مدينة بغداد يوم {n} والتقى وفدا من هيئة الموانئ."
+
+
+def numbered(root: Path, count: int, *, skip: tuple[int, ...] = ()) -> Project:
+    """Articles v000, v001, ... (but `skip`), each entity-annotated alike by two annotators."""
+    arts = [article(f"v{n:03d}", NUMBERED.format(n=n)) for n in range(count) if n not in skip]
+    annotations = [
+        entities(a, name, [span(a["text"], "سالم الحداد", "PERS"), span(a["text"], "بغداد", "GPE")])
+        for a in arts
+        for name in ("ann1", "ann2")
+    ]
+    return write(root, arts, annotations)

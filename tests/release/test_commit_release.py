@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from release_corpus import article, entities, span, write
+from release_corpus import article, numbered
 
 from akhbar import jsonl
 from akhbar.cli.main import main
@@ -38,7 +38,6 @@ from faults import (
 
 pytestmark = pytest.mark.slow  # kill at every rename (strace), concurrent writers
 
-TEXT = "زار سالم الحداد مدينة بغداد يوم {n} والتقى وفدا من هيئة الموانئ."
 RELEASE = [
     "release",
     "--version",
@@ -50,19 +49,9 @@ RELEASE = [
 ]
 
 
-def _corpus(root: Path, count: int) -> Project:
-    arts = [article(f"v{n:03d}", TEXT.format(n=n)) for n in range(count)]
-    annotations = [
-        entities(a, name, [span(a["text"], "سالم الحداد", "PERS"), span(a["text"], "بغداد", "GPE")])
-        for a in arts
-        for name in ("ann1", "ann2")
-    ]
-    return write(root, arts, annotations)
-
-
 def _released(root: Path) -> Project:
     """Release 0.1.0 of three articles, then a corpus of five: release 0.2.0 has something to change."""
-    project = _corpus(root, 3)
+    project = numbered(root, 3)
     release(
         project,
         version="0.1.0",
@@ -70,7 +59,7 @@ def _released(root: Path) -> Project:
         settings=Settings(near_duplicates=False),
         allow_synthetic=True,
     )
-    _corpus(root, 5)
+    numbered(root, 5)
     return project
 
 

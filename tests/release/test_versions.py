@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from datasets import load_dataset
-from release_corpus import article, entities, span, write
+from release_corpus import numbered
 
 from akhbar.document import card
 from akhbar.errors import UsageError
@@ -24,17 +24,6 @@ from akhbar.release.settings import Settings
 from akhbar.release.verify import verify
 
 TRAIN = Settings(ratios=(1.0, 0.0, 0.0))
-TEXT = "زار سالم الحداد مدينة بغداد يوم {n} والتقى وفدا من هيئة الموانئ."
-
-
-def _corpus(root: Path, count: int, *, skip: tuple[int, ...] = ()) -> Project:
-    arts = [article(f"v{n:03d}", TEXT.format(n=n)) for n in range(count) if n not in skip]
-    annotations = [
-        entities(a, name, [span(a["text"], "سالم الحداد", "PERS"), span(a["text"], "بغداد", "GPE")])
-        for a in arts
-        for name in ("ann1", "ann2")
-    ]
-    return write(root, arts, annotations)
 
 
 def _front_matter(project: Project) -> dict:
@@ -44,12 +33,12 @@ def _front_matter(project: Project) -> dict:
 
 
 def test_second_release_bumps_versions_and_logs_the_difference(tmp_path: Path) -> None:
-    project = _corpus(tmp_path / "p", 3)
+    project = numbered(tmp_path / "p", 3)
     (project.root / "README.md").write_text("# Human text\n\nWritten by the maintainers.\n", "utf-8")
     release(project, version="0.1.0", settings=TRAIN, date="2025-01-01", allow_synthetic=True)
     first = load_dataset(str(project.root), "ner", split="train", cache_dir=str(tmp_path / "cache"))
     assert first.info.version.version_str == "0.1.0" and len(first) == 3
-    _corpus(project.root, 5, skip=(0,))  # v000 removed, v003 and v004 added
+    numbered(project.root, 5, skip=(0,))  # v000 removed, v003 and v004 added
     report = release(project, version="0.2.0", settings=TRAIN, date="2025-02-01", allow_synthetic=True)
     # same cache folder: the new config version makes datasets read the new files
     second = load_dataset(str(project.root), "ner", split="train", cache_dir=str(tmp_path / "cache"))
@@ -74,14 +63,14 @@ def test_second_release_bumps_versions_and_logs_the_difference(tmp_path: Path) -
     ("version", "message"), [("0.1.0", "not after"), ("0.0.9", "not after"), ("1.0", "semantic")]
 )
 def test_version_must_be_semantic_and_after_the_current(tmp_path: Path, version: str, message: str) -> None:
-    project = _corpus(tmp_path / "p", 1)
+    project = numbered(tmp_path / "p", 1)
     release(project, version="0.1.0", settings=TRAIN, allow_synthetic=True)
     with pytest.raises(UsageError, match=message):
         release(project, version=version, settings=TRAIN, allow_synthetic=True)
 
 
 def test_card_passes_the_offline_checks(tmp_path: Path) -> None:
-    project = _corpus(tmp_path / "p", 2)
+    project = numbered(tmp_path / "p", 2)
     report = release(project, version="0.1.0", settings=TRAIN, allow_synthetic=True)
     from akhbar.scheme import load_scheme
 
@@ -101,10 +90,10 @@ def _snapshot(project: Project) -> dict[str, str]:
 
 
 def test_failed_build_leaves_the_previous_release(tmp_path: Path) -> None:
-    project = _corpus(tmp_path / "p", 2)
+    project = numbered(tmp_path / "p", 2)
     release(project, version="0.1.0", settings=TRAIN, allow_synthetic=True)
     before = _snapshot(project)
-    _corpus(project.root, 4)
+    numbered(project.root, 4)
     with pytest.raises(UsageError, match="synthetic"):  # found once the new build is complete, aside
         release(project, version="0.2.0", settings=TRAIN)
     assert _snapshot(project) == before
@@ -113,10 +102,10 @@ def test_failed_build_leaves_the_previous_release(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_killed_build_leaves_the_previous_release(tmp_path: Path) -> None:
-    project = _corpus(tmp_path / "p", 2)
+    project = numbered(tmp_path / "p", 2)
     release(project, version="0.1.0", settings=TRAIN, allow_synthetic=True)
     before = _snapshot(project)
-    _corpus(project.root, 3000)
+    numbered(project.root, 3000)
     env = dict(os.environ, AKHBAR_ROOT=str(project.root))
     command = [sys.executable, "-m", "akhbar.cli.main", "release", "--version", "0.2.0", "--allow-synthetic"]
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -5,6 +5,7 @@ Parts:
               table of types and its example tables (from docs/guidelines.md)
   datasheet   DATASHEET.md's statistics, annotation figures and collections, and its plots in docs/figures/
   license     LICENSE.md's table of the collections and their terms, from the registry
+  imported    docs/anercorp-mapping.md's figures, from the imported ANERcorp records of the corpus
   release     data/agreement.json and data/croissant.json, which every release writes too
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from akhbar.commit import Transaction, project_lock, refuse_pending
-from akhbar.document import datasheet, guidelines, licences, plots
+from akhbar.document import datasheet, guidelines, imported, licences, plots
 from akhbar.document.blocks import replace_block
 from akhbar.document.guidelines import GUIDELINES, GUIDELINES_AR
 from akhbar.document.stats import current_manifest, release_stats
@@ -125,6 +126,14 @@ def _license(project: Project, data: Path) -> list[Output]:
     return [_text(LICENSE, replace_block(text, "collections", block, where=str(LICENSE)))]
 
 
+def _imported(project: Project, data: Path) -> list[Output]:
+    path = Path(imported.MAPPING_DOC)
+    if not (project.root / path).is_file():  # a project without imported ANERcorp has nothing to count
+        return []
+    block = imported.mapping_block(project, "anercorp")
+    return [_text(path, replace_block(_read(project, path), "measured", block, where=str(path)))]
+
+
 def _release(project: Project, data: Path) -> list[Output]:
     made = documents(project, current_manifest(project, data), load_scheme(project.schema), data)
     data = project.data.relative_to(project.root)
@@ -137,6 +146,7 @@ PARTS: dict[str, Callable[[Project, Path], list[Output]]] = {
     "guidelines": _guidelines,
     "datasheet": _datasheet,
     "license": _license,
+    "imported": _imported,
     "release": _release,
 }
 NEED_RELEASE = ("datasheet", "release")
