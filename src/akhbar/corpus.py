@@ -36,10 +36,17 @@ def text_sha256(text: str) -> str:
 def fold(text: str) -> str:
     """The text duplicates are compared on: NFC, invisible controls and tatweel removed, whitespace runs
     folded, trimmed."""
+    # str.split() splits on exactly the characters the regex \s matches, several times faster.
+    return " ".join(visible(text).split())
+
+
+def visible(text: str) -> str:
+    """`fold` before its white space is folded: NFC, invisible controls and tatweel removed. Its lines
+    (split on "\n") are the NFC of the text's lines, since no character composes across a line feed:
+    the release folds each paragraph from them without normalizing it again."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    # str.split() splits on exactly the characters the regex \s matches, several times faster.
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return _INVISIBLE.sub("", text)
 
 
 def dedup_key(text: str) -> str:

@@ -29,7 +29,12 @@ from akhbar.commit import create_file, fsync_folder
 
 def dumps(record: dict[str, Any]) -> bytes:
     """One canonical line: the same record always gives the same bytes."""
-    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
+    return canonical(record) + b"\n"
+
+
+def canonical(record: dict[str, Any]) -> bytes:
+    """The canonical form of a record: its line without the line end."""
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
 
 
 # Records of the corpus nest 4 levels at most. Deeper values are refused before anything walks them:
@@ -60,17 +65,17 @@ def utf8_problem(raw: bytes) -> str | None:
     return None
 
 
-def _too_deep(value: Any, raw: bytes) -> bool:
-    # Fewer brackets than the limit cannot nest deeper than it: most records stop at this count.
-    if raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH:
-        return False
+def _too_deep(value: Any) -> bool:
+    # A walk over the containers only (orjson makes exactly dicts and lists): a record has a few (an
+    # article two), so this costs far less than counting the brackets of a line of several kilobytes.
     level: list[tuple[Any, int]] = [(value, 1)]
     while level:
         item, depth = level.pop()
-        if depth > MAX_DEPTH:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        level += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                if depth >= MAX_DEPTH:
+                    return True
+                level.append((child, depth + 1))
     return False
 
 
@@ -88,7 +93,7 @@ def parse(raw: bytes) -> dict[str, Any]:
         raise LineError("json-syntax", f"malformed JSON: {error}") from None
     if not isinstance(record, dict):
         raise LineError("json-syntax", f"a record must be a JSON object, got {type(record).__name__}")
-    if _too_deep(record, raw):
+    if _too_deep(record):
         raise LineError("json-depth", f"values nest deeper than {MAX_DEPTH} levels")
     return record
 

@@ -7,8 +7,10 @@ path when missing) with its own data folder and a free port, and is stopped at t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from browser_helpers import ARGS, CHROMIUM
 from labelstudio_helpers import REPO, LiveServer, free_port
 
 from akhbar.labelstudio import server as local
@@ -48,3 +50,36 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def connection(live: LiveServer) -> Iterator[Connection]:
     with live.connection() as made:
         yield made
+
+
+@pytest.fixture
+def browser_page(live: LiveServer) -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed (bash scripts/setup.sh --browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.outside = []  # type: ignore[attr-defined]
+            page.dialogs = []  # type: ignore[attr-defined]
+
+            def loopback_only(route: Any) -> None:
+                url = route.request.url
+                if url.startswith((live.url, "data:", "blob:")):
+                    route.continue_()
+                else:
+                    page.outside.append(url)  # type: ignore[attr-defined]
+                    route.abort()
+
+            page.route("**/*", loopback_only)
+            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
+            page.goto(f"{live.url}/user/login/")
+            page.fill("input[name=email]", live.creds.username)
+            page.fill("input[name=password]", live.creds.password)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/user/login" not in url)
+            yield page
+        finally:
+            browser.close()

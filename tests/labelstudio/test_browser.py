@@ -8,11 +8,11 @@ Arabic stance choices store the scheme's names. Screenshots go to artifacts/.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import ARTIFACTS, open_task, select, submit
 from labelstudio_helpers import (
     EMOJI,
     PROCLITIC,
@@ -34,89 +34,6 @@ from akhbar.validate import validate_paths
 from synthetic_project import SENTENCES
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO.root / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser_page(live: LiveServer) -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.skip("Debian's chromium is not installed (bash scripts/setup.sh --browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.outside = []  # type: ignore[attr-defined]
-            page.dialogs = []  # type: ignore[attr-defined]
-
-            def loopback_only(route: Any) -> None:
-                url = route.request.url
-                if url.startswith((live.url, "data:", "blob:")):
-                    route.continue_()
-                else:
-                    page.outside.append(url)  # type: ignore[attr-defined]
-                    route.abort()
-
-            page.route("**/*", loopback_only)
-            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
-            page.goto(f"{live.url}/user/login/")
-            page.fill("input[name=email]", live.creds.username)
-            page.fill("input[name=password]", live.creds.password)
-            page.click("button[type=submit]")
-            page.wait_for_url(lambda url: "/user/login" not in url)
-            yield page
-        finally:
-            browser.close()
-
-
-def open_task(page: Any, url: str, project_id: int, task_id: int) -> Any:
-    page.goto(f"{url}/projects/{project_id}/data?task={task_id}")
-    line = page.locator(".lsf-richtext__line").last
-    try:
-        line.wait_for()
-    except Exception:
-        page.screenshot(path=str(ARTIFACTS / f"labelstudio-failed-task-{task_id}.png"))
-        raise
-    return line
-
-
-def select(page: Any, text: str, surface: str, label: str) -> None:
-    """Pick the label and select `surface` the way a mouse does (DOM offsets are UTF-16 units)."""
-    start = text.index(surface)
-    start16 = len(text[:start].encode("utf-16-le")) // 2
-    end16 = start16 + len(surface.encode("utf-16-le")) // 2
-    page.locator(".lsf-label", has_text=label).click()
-    page.evaluate(
-        """([start, end]) => {
-            const line = [...document.querySelectorAll('.lsf-richtext__line')].pop();
-            const range = document.createRange();
-            range.setStart(line.firstChild, start);
-            range.setEnd(line.firstChild, end);
-            const selection = window.getSelection();
-            selection.removeAllRanges();
-            selection.addRange(range);
-            line.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-        }""",
-        [start16, end16],
-    )
-    page.locator(".lsf-richtext .htx-highlight", has_text=surface).wait_for()
-
-
-def submit(page: Any) -> None:
-    with page.expect_response(
-        lambda answer: "/annotations" in answer.url and answer.request.method == "POST"
-    ):
-        page.get_by_role("button", name="Submit").click()
 
 
 def test_an_annotator_labels_in_the_browser_and_pull_brings_it_home(

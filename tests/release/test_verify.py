@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,25 @@ def test_fresh_release_verifies(project: Project, capsys: pytest.CaptureFixture[
     assert main(["verify"]) == 0
     out = capsys.readouterr().out
     assert "rebuilt from the corpus byte for byte; ok (0 findings)" in out
+
+
+def test_verify_says_how_long_each_step_took(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    match = re.fullmatch(
+        r"verified release 0\.1\.0 in (\d+\.\d) s \(validation (\d+\.\d) s, "
+        r"hashes and documents (\d+\.\d) s, rebuild (\d+\.\d) s\)",
+        last,
+    )
+    assert match, last
+    total, *steps = (float(group) for group in match.groups())
+    report = verify(project)
+    assert report.seconds["rebuild"] > 0  # unrounded: the rebuild writes a release, never instantaneous
+    assert abs(total - sum(steps)) <= 0.15  # the total is the sum of the steps, each rounded
+    report = verify(project, rebuild=False)  # without the rebuild, no rebuild time; a failure says "took"
+    assert list(report.seconds) == ["hashes and documents"]
+    report.findings.append("x")
+    assert report.lines()[-1].startswith("verify took ")
 
 
 def test_tampered_parquet_fails_with_file_and_both_hashes(

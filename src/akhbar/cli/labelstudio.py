@@ -6,15 +6,17 @@ import argparse
 import os
 from pathlib import Path
 
-from akhbar.corpus import LAYERS
+from akhbar.corpus import LAYERS, iter_articles
 from akhbar.errors import UsageError
 from akhbar.labelstudio import server as local
 from akhbar.labelstudio.client import Connection, connect
-from akhbar.labelstudio.projects import DEFAULT_PREFIX
+from akhbar.labelstudio.projects import DEFAULT_OVERLAP, DEFAULT_PREFIX
 from akhbar.labelstudio.pull import pull
 from akhbar.labelstudio.push import BATCH_SIZE, push
 from akhbar.labelstudio.review import REVIEW_PREFIX, push_review
+from akhbar.labelstudio.tasks import TASK_LAYERS
 from akhbar.paths import Project, find_project
+from akhbar.stance.claims import choose_for_claims
 from akhbar.validate.gate import require_valid
 
 
@@ -46,6 +48,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         predictions=None,
         guidelines_url=None,
         batch_size=BATCH_SIZE,
+        overlap=DEFAULT_OVERLAP,
+        suggest=False,
     )
     commands.add_parser(
         "down",
@@ -58,7 +62,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="is the local server running, and where",
         description="Say whether the local Label Studio runs, where, and whether it answers. Writes nothing.",
     )
-    layers = {"choices": LAYERS, "nargs": "+", "default": list(LAYERS), "metavar": "LAYER"}
+    layers = {"choices": TASK_LAYERS, "nargs": "+", "default": list(LAYERS), "metavar": "LAYER"}
     prefix_help = "projects are titled '<prefix> entities' and '<prefix> stance'"
 
     send = commands.add_parser(
@@ -67,11 +71,37 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         description="Validate the corpus, then create (or reuse) one Label Studio project per layer and "
         "import the tasks that are not there yet. Writes to the server only, nothing in the project.",
     )
-    send.add_argument("--layers", **layers, help="entities, stance (default both)")  # type: ignore[arg-type]
+    send.add_argument("--layers", **layers, help="entities, stance, claims (default entities and stance)")  # type: ignore[arg-type]
     send.add_argument("--prefix", default=DEFAULT_PREFIX, help=prefix_help)
     send.add_argument("--predictions", type=Path, help="JSON Lines pre-annotations to send as predictions")
     send.add_argument("--guidelines-url", help="link shown in the projects' instructions")
     send.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="tasks per import request")
+    send.add_argument(
+        "--overlap",
+        type=int,
+        default=DEFAULT_OVERLAP,
+        metavar="N",
+        help=f"annotators each task needs (default {DEFAULT_OVERLAP}): written to the projects' maximum "
+        "annotations on the server, for every entities and stance task (a claims task has one writer)",
+    )
+    send.add_argument(
+        "--suggest",
+        action="store_true",
+        help="send the trained models' output (`akhbar model train`) as predictions, with their model "
+        "version and confidence, for tasks nobody has annotated; sets the projects' model version and "
+        "uncertainty sampling on the server (least confident first). Suggestions are never labels",
+    )
+    send.add_argument(
+        "--claims-from",
+        type=int,
+        default=0,
+        metavar="N",
+        help="claims layer: ask claims for the first N news articles in a fixed shuffled order (N+k "
+        "extends the N); implies --layers ... claims",
+    )
+    send.add_argument(
+        "--claims-articles", nargs="+", default=[], metavar="ID", help="claims layer: these articles too"
+    )
 
     fetch = commands.add_parser(
         "pull",
@@ -79,7 +109,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         description="Validate the corpus, export every layer's project, archive each raw export unchanged "
         "in corpus/exports/ and convert it into corpus/annotations/<layer>/. Writes those two folders.",
     )
-    fetch.add_argument("--layers", **layers, help="entities, stance (default both)")  # type: ignore[arg-type]
+    fetch.add_argument("--layers", **layers, help="entities, stance, claims (default entities and stance)")  # type: ignore[arg-type]
     fetch.add_argument("--prefix", default=DEFAULT_PREFIX, help=prefix_help)
 
     recheck = commands.add_parser(
@@ -89,7 +119,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "projects on the server, with each annotator's answer as a prediction. Writes to the server "
         "only; pull the review projects with --prefix to bring the decisions into corpus/.",
     )
-    recheck.add_argument("--layers", **layers, help="entities, stance (default both)")  # type: ignore[arg-type]
+    recheck.add_argument("--layers", **{**layers, "choices": LAYERS}, help="entities, stance (default both)")  # type: ignore[arg-type]
     recheck.add_argument(
         "--prefix",
         default=REVIEW_PREFIX,
@@ -163,14 +193,32 @@ def _push(args: argparse.Namespace, project: Project, connection: Connection) ->
         raise UsageError("--batch-size must be at least 1")
     if args.predictions is not None and not args.predictions.is_file():
         raise UsageError(f"no such file: {args.predictions}")
+    if args.overlap < 1:
+        raise UsageError("--overlap must be at least 1")
+    layers, claim_articles = list(args.layers), []
+    claims_from, claims_ids = getattr(args, "claims_from", 0), getattr(args, "claims_articles", [])
+    if claims_from < 0:
+        raise UsageError("--claims-from must be 0 or more")
+    if claims_from or claims_ids:
+        claim_articles, problems = choose_for_claims(
+            iter_articles(project), first=claims_from, ids=claims_ids
+        )
+        for problem in problems:
+            print(f"problem: {problem}")
+        if problems:
+            return 1
+        layers += [] if "claims" in layers else ["claims"]
     report = push(
         project=project,
         connection=connection,
         prefix=args.prefix,
-        layers=args.layers,
+        layers=layers,
         predictions=args.predictions,
         guidelines_url=args.guidelines_url,
         batch_size=args.batch_size,
+        claim_articles=claim_articles,
+        overlap=args.overlap,
+        suggest=args.suggest,
     )
     for line in report.lines():
         print(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 from akhbar.paths import find_project
 from akhbar.validate.gate import require_valid
@@ -26,15 +27,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    from akhbar.release.load import summarize  # pyarrow and datasets load only when a command needs them
-    from akhbar.release.verify import verify
+    from akhbar.release.verify import verify  # pyarrow loads only when a command needs it
 
     project = find_project()
+    started = time.perf_counter()
     require_valid(project)  # the rebuild reads every record: bad data is refused with its findings
+    validated = time.perf_counter() - started
     report = verify(project, rebuild=not args.no_rebuild)
+    report.seconds = {"validation": validated, **report.seconds}
     for line in report.lines():
         print(line)
     if report.exit_code == 0 and args.load:
+        from akhbar.release.load import summarize  # datasets takes seconds to import: only for --load
+
         for line in summarize(project.root):
             print(line)
     return report.exit_code

@@ -17,7 +17,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from akhbar.document.card import LICENSE_LINK, front_matter
 from akhbar.release.features import features
-from akhbar.release.settings import CONFIGS, SPLITS
+from akhbar.release.settings import CONFIGS, SPLITS, Settings
 from akhbar.scheme import Scheme
 
 CROISSANT = "croissant.json"
@@ -126,7 +126,11 @@ def metadata(manifest: dict[str, Any], scheme: Scheme, data: Path) -> dict[str, 
     ]
     names = label_sets(scheme)
     record_sets = [_split_set()] + [_label_set(set_id, list(labels)) for labels, set_id in names.items()]
-    record_sets += [_record_set(config, features(config, scheme), names, manifest) for config in CONFIGS]
+    pairs = Settings.of_manifest(manifest).pair_reason
+    record_sets += [
+        _record_set(config, features(config, scheme, pair_reason=pairs), names, manifest)
+        for config in CONFIGS
+    ]
     version = manifest["version"]
     return {
         "@context": CONTEXT,

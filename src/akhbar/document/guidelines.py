@@ -15,6 +15,7 @@ from akhbar import markdown
 from akhbar.document.blocks import block
 from akhbar.errors import UsageError
 from akhbar.scheme import Scheme
+from akhbar.stance.claims import CLAIM_RULES
 
 
 def scheme_table(scheme: Scheme) -> str:
@@ -41,8 +42,16 @@ def scheme_table_ar(scheme: Scheme) -> str:
 GUIDELINES = Path("docs/guidelines.md")
 GUIDELINES_AR = Path("docs/guidelines.ar.md")
 # The guideline sections an annotator of each layer needs, by their headings in each file.
-SECTIONS = {"entities": ("## 1. Entities", "## 3. Review"), "stance": ("## 2. Stance", "## 3. Review")}
-SECTIONS_AR = {"entities": ("## 1. الكيانات", "## 3. المراجعة"), "stance": ("## 2. الموقف", "## 3. المراجعة")}
+SECTIONS = {
+    "entities": ("## 1. Entities", "## 3. Review"),
+    "stance": ("## 2. Stance", "## 3. Review"),
+    "claims": ("## 5. Claims",),
+}
+SECTIONS_AR = {
+    "entities": ("## 1. الكيانات", "## 3. المراجعة"),
+    "stance": ("## 2. الموقف", "## 3. المراجعة"),
+    "claims": ("## 5. الادعاءات",),
+}
 # The example tables both files carry: the English file's rows under an Arabic header.
 SHARED_BLOCKS_AR = {
     "seed-examples": "| النوع | الكيان | في الكلمات من حوله |",
@@ -51,9 +60,15 @@ SHARED_BLOCKS_AR = {
 }
 
 
+def claim_rules(*, arabic: bool = False) -> str:
+    """The checklist for a claim (akhbar.stance.claims.CLAIM_RULES) as a numbered list: the same text
+    the claims project's instructions show."""
+    return "\n".join(f"{n}. {rule[1 if arabic else 0]}" for n, rule in enumerate(CLAIM_RULES, start=1))
+
+
 def arabic_blocks(english: str, scheme: Scheme) -> dict[str, str]:
     """The generated blocks of docs/guidelines.ar.md: block name -> content."""
-    made = {"scheme": scheme_table_ar(scheme)}
+    made = {"scheme": scheme_table_ar(scheme), "claim-rules": claim_rules(arabic=True)}
     for name, header in SHARED_BLOCKS_AR.items():
         rows = block(english, name, where=str(GUIDELINES)).strip("\n").split("\n")
         made[name] = "\n".join([header, *rows[1:]])

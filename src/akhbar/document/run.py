@@ -7,6 +7,8 @@ Parts:
   license     LICENSE.md's table of the collections and their terms, from the registry
   imported    docs/anercorp-mapping.md's figures, from the imported ANERcorp records of the corpus
   release     data/agreement.json and data/croissant.json, which every release writes too
+  baselines   README.md's Baselines block, from data/baselines.json (`akhbar model evaluate --record`);
+              DATASHEET.md's is made with the datasheet part
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from akhbar.scheme import load_scheme
 
 DATASHEET = Path("DATASHEET.md")
 LICENSE = Path("LICENSE.md")
+README = Path("README.md")
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,15 @@ def _text(path: Path, text: str) -> Output:
 def _guidelines(project: Project, data: Path) -> list[Output]:
     scheme = load_scheme(project.schema)
     english = _read(project, GUIDELINES)
-    found = [
-        _text(
-            GUIDELINES,
-            replace_block(english, "scheme", guidelines.scheme_table(scheme), where=str(GUIDELINES)),
-        )
-    ]
+    made = replace_block(english, "scheme", guidelines.scheme_table(scheme), where=str(GUIDELINES))
+    if "<!-- claim-rules:begin" in english:  # a project whose guidelines have the claims section
+        made = replace_block(made, "claim-rules", guidelines.claim_rules(), where=str(GUIDELINES))
+    found = [_text(GUIDELINES, made)]
     if (project.root / GUIDELINES_AR).is_file():  # the annotators' Arabic text, where a project has one
         arabic = _read(project, GUIDELINES_AR)
         for name, content in guidelines.arabic_blocks(english, scheme).items():
+            if name == "claim-rules" and "<!-- claim-rules:begin" not in arabic:
+                continue  # guidelines written before the claims section
             arabic = replace_block(arabic, name, content, where=str(GUIDELINES_AR))
         found.append(_text(GUIDELINES_AR, arabic))
     return found
@@ -102,10 +105,15 @@ def _datasheet(project: Project, data: Path) -> list[Output]:
     text = _read(project, DATASHEET)
     text = replace_block(text, "stats", datasheet.stats_block(stats), where=str(DATASHEET))
     text = replace_block(text, "labeling", datasheet.labeling_block(stats, agreement), where=str(DATASHEET))
+    if "<!-- claims:begin" in text:  # a datasheet with the claims section
+        claims = datasheet.claims_block(project, scheme.stance_names)
+        text = replace_block(text, "claims", claims, where=str(DATASHEET))
     collections = licences.datasheet_block(
         load_registry(project), current_manifest(project, data), licences.history(data)
     )
     text = replace_block(text, "collections", collections, where=str(DATASHEET))
+    if "<!-- baselines:begin" in text:  # a datasheet with the models' scores (akhbar.model.baselines)
+        text = replace_block(text, "baselines", _baselines_block(project, data), where=str(DATASHEET))
     found = [_text(DATASHEET, text)]
     for name, data in plots.figure_data(stats).items():
         found.append(
@@ -134,6 +142,23 @@ def _imported(project: Project, data: Path) -> list[Output]:
     return [_text(path, replace_block(_read(project, path), "measured", block, where=str(path)))]
 
 
+def _baselines_block(project: Project, data: Path) -> str:
+    from akhbar.model import baselines  # the models' scores, from data/baselines.json
+
+    current = manifests.read(data)
+    return baselines.block(baselines.read(data), current["version"] if current else None)
+
+
+def _baselines(project: Project, data: Path) -> list[Output]:
+    """README.md's Baselines block (the datasheet's is made with the datasheet)."""
+    path = project.root / README
+    text = path.read_text("utf-8") if path.is_file() else ""
+    if "<!-- baselines:begin" not in text:  # a project whose card shows no baselines
+        return []
+    block = _baselines_block(project, data)
+    return [_text(README, replace_block(text, "baselines", block, where=str(README)))]
+
+
 def _release(project: Project, data: Path) -> list[Output]:
     made = documents(project, current_manifest(project, data), load_scheme(project.schema), data)
     data = project.data.relative_to(project.root)
@@ -148,6 +173,7 @@ PARTS: dict[str, Callable[[Project, Path], list[Output]]] = {
     "license": _license,
     "imported": _imported,
     "release": _release,
+    "baselines": _baselines,
 }
 NEED_RELEASE = ("datasheet", "release")
 

@@ -4,6 +4,8 @@ Two projects, so that nobody labels the same entities again for each claim:
   entities  one task per article: free character selection of the scheme's entity types
   stance    one task per (article, claim): the claim and the choice toward it on top, the article below
             in a scrolling box of its own
+  claims    one task per article chosen for claims: three text areas (the first required) for short,
+            checkable claims the article makes, the article below in a scrolling box of its own
 
 The text sits inside a right-to-left View (checked to render Arabic right to left). Text keeps the
 default character granularity: with granularity="word" a proclitic (و ب ل ك ف) could not be left
@@ -18,6 +20,7 @@ import xml.etree.ElementTree as ET
 from akhbar.document.guidelines import instructions_block
 from akhbar.errors import UsageError
 from akhbar.scheme import Scheme
+from akhbar.stance.claims import CLAIM_RULES
 
 ENTITIES_FROM = "entities"
 STANCE_FROM = "stance"
@@ -37,6 +40,13 @@ STANCE_ARABIC = {
 CLAIM_HEADING = "الادعاء"
 ARTICLE_HEADING = "المقال"
 STANCE_QUESTION = "ما موقف المقال من الادعاء؟"
+CLAIMS_QUESTION = "اكتب من ادعاء واحد إلى ثلاثة ادعاءات قصيرة قابلة للتحقق يطرحها المقال، كل ادعاء في خانته"
+# The text areas, in order, and what each says while empty; the first one is required.
+CLAIM_PLACEHOLDERS = {
+    "claim1": "الادعاء الأول (مطلوب)",
+    "claim2": "الادعاء الثاني (اختياري)",
+    "claim3": "الادعاء الثالث (اختياري)",
+}
 
 
 def _rtl_view(root: ET.Element) -> ET.Element:
@@ -90,7 +100,26 @@ def stance_config(scheme: Scheme) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+def claims_config() -> str:
+    root = ET.Element("View")
+    view = _rtl_view(root)
+    ET.SubElement(view, "Header", value=CLAIMS_QUESTION, size="5")
+    for index, (name, placeholder) in enumerate(CLAIM_PLACEHOLDERS.items()):
+        attributes = {"name": name, "toName": TEXT_TO, "placeholder": placeholder, "rows": "2"}
+        attributes |= {"maxSubmissions": "1", "editable": "true", "transcription": "true"}
+        if index == 0:
+            attributes |= {"required": "true", "requiredMessage": "اكتب ادعاء واحدا على الأقل"}
+        ET.SubElement(view, "TextArea", attributes)
+    ET.SubElement(view, "Header", value=ARTICLE_HEADING, size="5")
+    article = ET.SubElement(view, "View", style=ARTICLE_BOX_STYLE)
+    ET.SubElement(article, "Header", value="$title")
+    ET.SubElement(article, "Text", name=TEXT_TO, value="$text")
+    return ET.tostring(root, encoding="unicode")
+
+
 def label_config(layer: str, scheme: Scheme) -> str:
+    if layer == "claims":
+        return claims_config()
     return entities_config(scheme) if layer == "entities" else stance_config(scheme)
 
 
@@ -110,6 +139,10 @@ def instruction_html(layer: str, scheme: Scheme, *, guidelines_url: str | None =
                 f"<li><b>{esc(label.name)}</b> (<bdi>{esc(label.hotkey)}</bdi>):"
                 f" {esc(label.description_ar or label.description)}{example}</li>"
             )
+    elif layer == "claims":
+        parts.append(f"<p>اقرأ المقال، ثم {esc(CLAIMS_QUESTION)}. الخانة الأولى مطلوبة.</p><ul>")
+        for _, arabic in CLAIM_RULES:
+            parts.append(f"<li>{esc(arabic)}</li>")
     else:
         parts.append("<p>اقرأ الادعاء، ثم المقال، واختر موقف المقال من الادعاء.</p><ul>")
         for label in scheme.stance_labels:

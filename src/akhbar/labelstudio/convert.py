@@ -65,13 +65,13 @@ def convert(
         if not human:
             continue
         task_id = task.get("id")
-        problem = _task_problem(task.get("data") or {}, layer, articles, targets)
+        problem = task_problem(task.get("data") or {}, layer, articles, targets)
         if problem:
             out.problems.append(f"task {task_id}: {problem}; its {len(human)} annotation(s) were not written")
             out.counts["rejected"] += len(human)
             continue
         data = task["data"]
-        for annotation in _latest_per_annotator(human, task_id, out):
+        for annotation in latest_per_annotator(human, task_id, out):
             made = _record(annotation, data, layer, project_id, int(task_id), scheme, export_name, out.counts)
             if isinstance(made, str):
                 out.problems.append(f"task {task_id}, annotation {annotation.get('id')}: {made}; not written")
@@ -82,7 +82,7 @@ def convert(
     return out
 
 
-def _latest_per_annotator(human: list[dict[str, Any]], task_id: Any, out: Conversion) -> list[dict[str, Any]]:
+def latest_per_annotator(human: list[dict[str, Any]], task_id: Any, out: Conversion) -> list[dict[str, Any]]:
     """One annotation per annotator and task: who submitted twice counts once, by the latest."""
     mine: dict[str, list[dict[str, Any]]] = {}
     for annotation in human:
@@ -102,7 +102,7 @@ def _latest_per_annotator(human: list[dict[str, Any]], task_id: Any, out: Conver
     return kept
 
 
-def _task_problem(
+def task_problem(
     data: dict[str, Any], layer: str, articles: dict[str, str], targets: dict[str, dict[str, Any]]
 ) -> str | None:
     article_id, stored_hash, shown = data.get("article_id"), data.get("text_sha256"), data.get("text")
@@ -168,7 +168,29 @@ def _record(
     }
     if layer == "stance":
         record["target_id"] = data["target_id"]
+    started = suggestion_of(annotation, results)
+    if started is not None:  # only then: records pulled before stay byte for byte as they were
+        record["provenance"]["suggestion"] = started
     return record
+
+
+def suggestion_of(annotation: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The prediction the annotator started from, when Label Studio recorded one: the labeling page links
+    the annotation to the prediction it pre-filled (`parent_prediction`, the prediction itself rides
+    along as `prediction`) and marks each region still as predicted with origin "prediction" (edited:
+    "prediction-changed"). The annotation stays the annotator's work; this says where it began."""
+    parent = annotation.get("parent_prediction")
+    if not isinstance(parent, int):
+        return None
+    shown = annotation.get("prediction")
+    version = shown.get("model_version") if isinstance(shown, dict) and shown.get("id") == parent else None
+    origins = Counter(item.get("origin") for item in results)
+    return {
+        "prediction_id": parent,
+        "model_version": version if isinstance(version, str) else None,
+        "kept": origins["prediction"],
+        "changed": origins["prediction-changed"],
+    }
 
 
 def _spans(

@@ -12,6 +12,8 @@ from akhbar.labelstudio.config import instruction_html, label_config
 from akhbar.scheme import Scheme
 
 DEFAULT_PREFIX = "akhbar"
+DEFAULT_OVERLAP = 2  # annotators per task: agreement needs real double annotation
+UNCERTAINTY = "Uncertainty sampling"  # the label stream offers the lowest prediction score first
 
 
 def title_of(prefix: str, layer: str) -> str:
@@ -56,3 +58,29 @@ def ensure(
     # The server refuses a config that would orphan existing annotations, with its reason.
     ls.projects.update(project.id, label_config=config, expert_instruction=instruction, show_instruction=True)
     return int(project.id), "config updated"
+
+
+def set_queue(
+    ls: LabelStudio,
+    project_id: int,
+    *,
+    overlap: int | None = None,
+    model_version: str | None = None,
+) -> list[str]:
+    """Bring the project's task queue settings to what is asked; what changed, in words.
+
+    `overlap`: how many annotators each task needs (`maximum_annotations`, for every task:
+    `overlap_cohort_percentage` 100). `model_version`: the predictions the labeling page pre-fills and
+    the label stream orders by score, least confident first ("Uncertainty sampling"); the server
+    accepts only a version some prediction of the project carries.
+    """
+    current = ls.projects.get(project_id)
+    wanted: dict[str, Any] = {}
+    if overlap is not None:
+        wanted |= {"maximum_annotations": overlap, "overlap_cohort_percentage": 100}
+    if model_version is not None:
+        wanted |= {"model_version": model_version, "sampling": UNCERTAINTY}
+    changes = {name: value for name, value in wanted.items() if getattr(current, name, None) != value}
+    if changes:
+        ls.projects.update(project_id, **changes)
+    return [f"{name} {value}" for name, value in changes.items()]

@@ -31,9 +31,12 @@ from akhbar.commit import Transaction, project_lock
 from akhbar.corpus import LAYERS, iter_articles, iter_targets
 from akhbar.errors import UsageError
 from akhbar.labelstudio import projects
+from akhbar.labelstudio.claims import convert_claims, stage_claims
 from akhbar.labelstudio.client import Connection, talking_to
 from akhbar.labelstudio.convert import convert
 from akhbar.paths import Project
+from akhbar.registry import OWN, collection
+from akhbar.registry import terms as registry_terms
 from akhbar.scheme import load_scheme
 
 OUTPUT_NAME = "labelstudio.jsonl"
@@ -142,6 +145,20 @@ def _convert_all(project: Project, exported: list[tuple[LayerPull, int, bytes]],
             raise UsageError(f"the export archived as {name} is not JSON ({error})") from None
         if not isinstance(export, list):
             raise UsageError(f"the export archived as {name} is not a list of tasks")
+        if result.layer == "claims":  # claims become stance targets, not annotation records
+            found = convert_claims(
+                export,
+                project_id=project_id,
+                articles=articles,
+                existing=targets,
+                terms=registry_terms(collection(project, OWN)),
+                export_name=name,
+            )
+            result.counts, result.problems = dict(found.counts), found.problems
+            result.added, result.unchanged = len(found.targets), found.counts["already stored"]
+            stage_claims(project, found.targets, txn)
+            targets.update((target["id"], target) for target in found.targets)
+            continue
         conversion = convert(
             export,
             layer=result.layer,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from akhbar import jsonl
-from akhbar.corpus import text_sha256
+from akhbar.corpus import LAYERS, text_sha256
 from akhbar.labelstudio.config import ENTITIES_FROM, STANCE_FROM, TEXT_TO
 from akhbar.scheme import Scheme
 from akhbar.validate.spans import span_problems
@@ -21,17 +21,22 @@ from akhbar.validate.spans import span_problems
 Key = tuple[str, ...]
 # The data fields whose change means the annotator saw another task.
 CONTENT_FIELDS = {"entities": ("text_sha256",), "stance": ("text_sha256", "claim_sha256")}
+# The Label Studio projects: one per annotation layer, and `claims`, where annotators write the claims
+# that become stance targets (one task per article chosen for claims, keyed like an entities task).
+TASK_LAYERS = (*LAYERS, "claims")
+CLAIM_CONTENT_FIELDS = ("text_sha256",)
 
 
 def task_key(layer: str, data: dict[str, Any]) -> Key | None:
     """The identity of a task from its data; None when the data lacks it (not one of ours)."""
-    names = ("article_id",) if layer == "entities" else ("article_id", "target_id")
+    names = ("article_id",) if layer in ("entities", "claims") else ("article_id", "target_id")
     values = tuple(data.get(name) for name in names)
     return values if all(isinstance(value, str) for value in values) else None  # type: ignore[return-value]
 
 
 def content_of(layer: str, data: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(data.get(name) for name in CONTENT_FIELDS[layer])
+    fields = CLAIM_CONTENT_FIELDS if layer == "claims" else CONTENT_FIELDS[layer]
+    return tuple(data.get(name) for name in fields)
 
 
 def describe(key: Key) -> str:

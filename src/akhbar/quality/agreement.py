@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import itertools
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import krippendorff
 import numpy as np
-from nervaluate import Evaluator
-from sklearn.metrics import cohen_kappa_score
+from nervaluate.entities import Entity, EvaluationResult
+from nervaluate.strategies import EvaluationStrategy, PartialEvaluation, StrictEvaluation
 
 from akhbar import markdown
 from akhbar.paths import Project
 from akhbar.quality.adjudicate import span_keys, votes_by_item
-from akhbar.quality.records import current_annotations
+from akhbar.quality.votes import ItemVotes
 from akhbar.scheme import load_scheme
 
 DIGITS = 6  # figures are rounded so the JSON file is the same on every machine
@@ -106,96 +107,188 @@ def measure_agreement(
 
     Records marked ground truth take no part: they are a reviewer's decision, not an independent label."""
     entity_items, stance_items = votes_by_item(record for record in records if not record.get("ground_truth"))
-    stance = {
-        key: {name: record["stance"] for name, record in votes.items()}
-        for key, votes in stance_items.items()
+    stance = (
+        {name: record["stance"] for name, record in votes.items()}
+        for votes in stance_items.values()
         if len(votes) > 1
-    }
-    entities = {
-        article_id: {name: sorted(span_keys(record)) for name, record in votes.items()}
-        for article_id, votes in entity_items.items()
+    )
+    entities = (
+        {name: sorted(span_keys(record)) for name, record in votes.items()}
+        for votes in entity_items.values()
         if len(votes) > 1
-    }
+    )
     return Agreement(_stance_agreement(stance, stance_labels), _entity_agreement(entities, entity_labels))
 
 
 def corpus_agreement(*, project: Project) -> tuple[Agreement, int]:
     """Agreement over the project's annotation layers, and how many records were left out because
-    they were made on an earlier text of their article (or on an article that is gone)."""
-    current, stale = current_annotations(project)
+    they were made on an earlier text of their article (or on an article that is gone).
+
+    The same figures as `measure_agreement` over `current_annotations`, streamed item by item from an
+    on-disk sort (`quality.votes`), so memory does not grow with the corpus."""
     scheme = load_scheme(project.schema)
-    figures = measure_agreement(current, stance_labels=scheme.stance_names, entity_labels=scheme.entity_names)
-    return figures, stale
+    with ItemVotes(project) as items:
+        stance = _stance_agreement(items.stance(), scheme.stance_names)
+        entities = _entity_agreement(items.entities(), scheme.entity_names)
+        return Agreement(stance, entities), items.stale
 
 
-def _stance_agreement(items: dict[Any, dict[str, str]], labels: Sequence[str]) -> StanceAgreement:
-    annotators = tuple(sorted({name for votes in items.values() for name in votes}))
+class _KappaTally:
+    """One pair of annotators' labels on the items they share, as small integer codes."""
+
+    def __init__(self) -> None:
+        self.one, self.two = array("H"), array("H")
+        self.same = 0
+
+
+def _stance_agreement(items: Iterable[dict[str, Any]], labels: Sequence[str]) -> StanceAgreement:
+    """`items`: for each item two or more annotators labelled, annotator -> label, by annotator name."""
+    # Labels become codes (those outside the scheme after its own): kappa's confusion matrix over codes
+    # is the one over labels, so the figures are the same with two bytes per vote instead of a string.
+    codes = {label: code for code, label in enumerate(labels)}
+    counts = array("q")  # one row per item, one column per label: how many annotators chose it
+    tallies: dict[tuple[str, str], _KappaTally] = {}
+    names: set[str] = set()
+    used: set[Any] = set()
+    count = 0
+    for votes in items:
+        count += 1
+        names.update(votes)
+        values = list(votes.values())
+        used.update(values)
+        counts.extend(values.count(label) for label in labels)
+        for (first, one), (second, two) in itertools.combinations(votes.items(), 2):
+            tally = tallies.get((first, second)) or tallies.setdefault((first, second), _KappaTally())
+            tally.one.append(codes.setdefault(one, len(codes)))
+            tally.two.append(codes.setdefault(two, len(codes)))
+            tally.same += one == two
     alpha = None
-    used = {label for votes in items.values() for label in votes.values()}
     if len(used) > 1:
-        # One row per item, one column per label: how many annotators chose it.
-        counts = np.array(
-            [[list(votes.values()).count(label) for label in labels] for votes in items.values()]
-        )
-        alpha = _round(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
+        matrix = np.frombuffer(counts, dtype=np.int64).reshape(count, len(labels))
+        alpha = _round(krippendorff.alpha(value_counts=matrix, level_of_measurement="nominal"))
     pairs = []
-    for first, second in itertools.combinations(annotators, 2):
-        shared = [votes for votes in items.values() if first in votes and second in votes]
-        if not shared:
-            continue
-        one, two = [votes[first] for votes in shared], [votes[second] for votes in shared]
-        same = sum(a == b for a, b in zip(one, two, strict=True))
+    for pair in sorted(tallies):
+        tally = tallies.pop(pair)
+        one, two = np.frombuffer(tally.one, dtype=np.uint16), np.frombuffer(tally.two, dtype=np.uint16)
         kappa = None
-        if len(set(one) | set(two)) > 1:
-            kappa = _round(cohen_kappa_score(one, two, labels=list(labels)))
-        pairs.append(KappaPair((first, second), len(shared), _round(same / len(shared)), kappa))
-    return StanceAgreement(len(items), annotators, alpha, tuple(pairs))
+        if len(set(tally.one) | set(tally.two)) > 1:
+            # scikit-learn takes seconds to import: only once there is a kappa to compute.
+            from sklearn.metrics import cohen_kappa_score
+
+            kappa = _round(cohen_kappa_score(one, two, labels=list(range(len(labels)))))
+        pairs.append(KappaPair(pair, len(one), _round(tally.same / len(one)), kappa))
+    return StanceAgreement(count, tuple(sorted(names)), alpha, tuple(pairs))
 
 
 Spans = list[tuple[int, int, str]]
+# nervaluate's strategies, as its Evaluator runs them (default minimum overlap); only these two are reported.
+_STRATEGIES: dict[str, EvaluationStrategy] = {"strict": StrictEvaluation(), "partial": PartialEvaluation()}
 
 
-def _entity_agreement(items: dict[str, dict[str, Spans]], labels: Sequence[str]) -> EntityAgreement:
-    annotators = tuple(sorted({name for votes in items.values() for name in votes}))
-    pairs = []
-    pooled_true: list[Spans] = []
-    pooled_pred: list[Spans] = []
-    for first, second in itertools.combinations(annotators, 2):
-        shared = [votes for votes in items.values() if first in votes and second in votes]
-        if not shared:
-            continue
-        true, pred = [votes[first] for votes in shared], [votes[second] for votes in shared]
-        pairs.append(_span_agreement((first, second), true, pred, labels))
-        pooled_true += true
-        pooled_pred += pred
-    pooled = _span_agreement(None, pooled_true, pooled_pred, labels) if pairs else None
-    return EntityAgreement(len(items), annotators, pooled, tuple(pairs))
+class _SpanTally:
+    """nervaluate's counts for one comparison, summed document by document as its Evaluator sums them.
+
+    The Evaluator keeps every document and the index of every match until the end; summing as the
+    documents go by gives the same counts, and the figures are computed from the totals the same way."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.overall = {name: EvaluationResult() for name in _STRATEGIES}
+        self.labels: dict[str, dict[str, EvaluationResult]] = {}
+
+    def add(self, true: Spans, pred: Spans, labels: Sequence[str]) -> None:
+        # Types outside the scheme take no part, as in the Evaluator.
+        wanted = set(labels)
+        true = [span for span in true if span[2] in wanted]
+        pred = [span for span in pred if span[2] in wanted]
+        self.articles += 1
+        if true == pred:
+            # The same distinct spans on both sides (the common case): each strategy matches every span
+            # to itself, so all are correct; the counts nervaluate would give, without its pairwise loops.
+            for name in _STRATEGIES:
+                self.overall[name].correct += len(true)
+        else:
+            true_doc, pred_doc = _entities(true), _entities(pred)
+            for name, strategy in _STRATEGIES.items():
+                _add(self.overall[name], strategy.evaluate(true_doc, pred_doc, list(labels))[0])
+        # Per type, as the Evaluator does it: the spans of that type only, on each side.
+        true_by_label, pred_by_label = _by_label(true), _by_label(pred)
+        for label in true_by_label.keys() | pred_by_label.keys():
+            one, two = true_by_label.get(label, []), pred_by_label.get(label, [])
+            results = self.labels.setdefault(label, {name: EvaluationResult() for name in _STRATEGIES})
+            if one == two:
+                for result in results.values():
+                    result.correct += len(one)
+                continue
+            true_doc, pred_doc = _entities(one), _entities(two)
+            for name, strategy in _STRATEGIES.items():
+                _add(results[name], strategy.evaluate(true_doc, pred_doc, [label])[0])
+
+    def merge(self, other: _SpanTally) -> None:
+        self.articles += other.articles
+        for name in _STRATEGIES:
+            _add(self.overall[name], other.overall[name])
+        for label, results in other.labels.items():
+            mine = self.labels.setdefault(label, {name: EvaluationResult() for name in _STRATEGIES})
+            for name, result in mine.items():
+                _add(result, results[name])
+
+    def agreement(self, annotators: tuple[str, str] | None, labels: Sequence[str]) -> SpanAgreement:
+        by_label = {
+            label: {name: _scores(found[name], name) for name in _STRATEGIES}
+            for label in labels
+            if (found := self.labels.get(label))
+        }
+        strict, partial = (_scores(self.overall[name], name) for name in _STRATEGIES)
+        return SpanAgreement(annotators, self.articles, strict, partial, by_label)
 
 
-def _span_agreement(
-    annotators: tuple[str, str] | None, true: list[Spans], pred: list[Spans], labels: Sequence[str]
-) -> SpanAgreement:
+def _entities(spans: Spans) -> list[Entity]:
     # nervaluate's ends are inclusive; ours are exclusive (Python slices).
-    results = Evaluator(_documents(true), _documents(pred), tags=list(labels), loader="dict").evaluate()
-    by_label = {
-        label: {"strict": _scores(found["strict"]), "partial": _scores(found["partial"])}
-        for label in labels
-        if (found := results["entities"].get(label))
-    }
-    overall = results["overall"]
-    return SpanAgreement(
-        annotators, len(true), _scores(overall["strict"]), _scores(overall["partial"]), by_label
+    return [Entity(label, start, end - 1) for start, end, label in spans]
+
+
+def _by_label(spans: Spans) -> dict[str, Spans]:
+    found: dict[str, Spans] = {}
+    for span in spans:
+        found.setdefault(span[2], []).append(span)
+    return found
+
+
+def _add(total: EvaluationResult, result: EvaluationResult) -> None:
+    """Add one document's counts; the figures come from the totals at the end (`_scores`), as from the
+    totals nervaluate's Evaluator sums."""
+    total.correct += result.correct
+    total.incorrect += result.incorrect
+    total.partial += result.partial
+    total.missed += result.missed
+    total.spurious += result.spurious
+
+
+def _entity_agreement(items: Iterable[dict[str, Spans]], labels: Sequence[str]) -> EntityAgreement:
+    """`items`: for each article two or more annotators labelled, annotator -> sorted distinct spans."""
+    tallies: dict[tuple[str, str], _SpanTally] = {}
+    names: set[str] = set()
+    count = 0
+    for votes in items:
+        count += 1
+        names.update(votes)
+        for (first, true), (second, pred) in itertools.combinations(votes.items(), 2):
+            tally = tallies.get((first, second)) or tallies.setdefault((first, second), _SpanTally())
+            tally.add(true, pred, labels)
+    pairs = []
+    pooled = _SpanTally()  # every pair's comparisons: the sum of the pairs' counts
+    for pair in sorted(tallies):
+        pairs.append(tallies[pair].agreement(pair, labels))
+        pooled.merge(tallies[pair])
+    return EntityAgreement(
+        count, tuple(sorted(names)), pooled.agreement(None, labels) if pairs else None, tuple(pairs)
     )
 
 
-def _documents(documents: list[Spans]) -> list[list[dict[str, Any]]]:
-    return [
-        [{"start": start, "end": end - 1, "label": label} for start, end, label in spans]
-        for spans in documents
-    ]
-
-
-def _scores(result: Any) -> Scores:
+def _scores(result: EvaluationResult, strategy: str) -> Scores:
+    # The figures from the counts, with nervaluate's formulas (a partial match counts half).
+    result.compute_metrics(partial_or_type=strategy == "partial")
     # With no span on one side a figure is undefined (0/0), not zero: it is reported as None.
     precision = _round(result.precision) if result.actual else None
     recall = _round(result.recall) if result.possible else None

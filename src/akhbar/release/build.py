@@ -23,6 +23,7 @@ from akhbar.quality.adjudicate import EntityDecision, StanceDecision, adjudicate
 from akhbar.registry import load_registry
 from akhbar.release.features import features
 from akhbar.release.index import (
+    Listed,
     Tally,
     batches,
     connect,
@@ -88,7 +89,7 @@ def build(
                     out,
                     config,
                     split,
-                    features(config, scheme),
+                    features(config, scheme, pair_reason=settings.pair_reason),
                     row_group_rows=settings.row_group_rows,
                     rows_per_file=settings.rows_per_file,
                 )
@@ -100,7 +101,9 @@ def build(
         total = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         with tqdm(total=total, unit="article", disable=not progress, desc="release") as bar:
             for batch in batches(project):
-                _write_batch(db, batch, writers, claims, target_terms, scheme, stats, tally)
+                _write_batch(
+                    db, batch, writers, claims, target_terms, scheme, stats, tally, settings.pair_reason
+                )
                 bar.update(len(batch))
         for (raw,) in db.execute(
             "SELECT record FROM ann WHERE article_id NOT IN (SELECT id FROM articles) ORDER BY rowid"
@@ -112,13 +115,17 @@ def build(
         for config, by_split in writers.items():
             for split, writer in by_split.items():
                 for path in writer.close():
-                    problem = check_file_schema(path, features(config, scheme))
+                    problem = check_file_schema(
+                        path, features(config, scheme, pair_reason=settings.pair_reason)
+                    )
                     if problem:
                         raise ReleaseCheckError(problem)
                     files[f"data/{path.relative_to(out).as_posix()}"] = sha256_file(path)
                     sizes[f"data/{path.relative_to(out).as_posix()}"] = path.stat().st_size
                 rows.setdefault(config, {})[split] = writer.rows
         leaks = leakage(db)
+        if settings.pair_reason:  # a figure of releases after 0.2.1 (0.2.1 rebuilds without it)
+            leaks["claim_pairs_in_another_split"] = _pairs_across_splits(db)
         db.execute("COMMIT")
     finally:
         db.close()  # the index stays in `work` for the caller (changes from the previous release)
@@ -168,14 +175,19 @@ def _write_batch(
     scheme: Scheme,
     stats: RowStats,
     tally: Tally,
+    pair_reason: bool = False,
 ) -> None:
     ids = [article["id"] for article in batch]
     split_of = dict(select(db, "SELECT article_id, split FROM final WHERE article_id IN ({marks})", ids))
     attached: dict[str, list[str]] = {}
-    for article_id, target_id in select(
-        db, "SELECT article_id, target_id FROM attached WHERE article_id IN ({marks}) ORDER BY 1, 2", ids
+    reasons: dict[tuple[str, str], str | None] = {}
+    for article_id, target_id, reason in select(
+        db,
+        "SELECT article_id, target_id, reason FROM attached WHERE article_id IN ({marks}) ORDER BY 1, 2",
+        ids,
     ):
         attached.setdefault(article_id, []).append(target_id)
+        reasons[article_id, target_id] = reason
     by_article: dict[str, list[dict[str, Any]]] = {}
     for article_id, raw in select(
         db, "SELECT article_id, record FROM ann WHERE article_id IN ({marks})", ids
@@ -249,9 +261,26 @@ def _write_batch(
                 voters = _voters(records, decision)
                 row_terms = terms(article, [*voters, target_terms[decision.target_id]])
                 labels = annotated(voters, scheme.stance_names)
-                writers["stance"][split].add(stance_row(article, decision, claim, scheme, row_terms, labels))
+                row = stance_row(article, decision, claim, scheme, row_terms, labels)
+                if pair_reason:
+                    row["pair_reason"] = reasons.get((article["id"], decision.target_id))
+                writers["stance"][split].add(row)
                 stats.count("stance", split, [f"stance:{decision.label}"])
                 tally.count(collection, "rows", ["stance"])
+
+
+def _pairs_across_splits(db: sqlite3.Connection) -> dict[str, Any]:
+    """Drawn pairs whose article is in another split than the claim's source article (`akhbar stance
+    pairs` draws none; a corpus changed between the draw and the release could make some)."""
+    found = Listed()
+    for target_id, article_id in db.execute(
+        "SELECT a.target_id, a.article_id FROM attached a "
+        "JOIN attached s ON s.target_id = a.target_id AND s.reason = 'source' "
+        "JOIN final fa ON fa.article_id = a.article_id JOIN final fs ON fs.article_id = s.article_id "
+        "WHERE fa.split != fs.split ORDER BY 1, 2"
+    ):
+        found.add({"target_id": target_id, "article_id": article_id})
+    return found.to_dict()
 
 
 def _voters(records: list[dict[str, Any]], decision: StanceDecision) -> list[dict[str, Any]]:

@@ -21,6 +21,6 @@ def documents(
 ) -> dict[str, bytes]:
     """File name in data/ -> bytes, for the release in `data` whose manifest is `manifest`."""
     made = {croissant.CROISSANT: croissant.dumps(croissant.metadata(manifest, scheme, data))}
-    if agreement:  # off only in the release benchmark: corpus_agreement holds every annotation in memory
+    if agreement:  # off only in the release benchmark, which measures the build alone
         made[AGREEMENT_FILE] = corpus_agreement(project=project)[0].to_json()
     return dict(sorted(made.items()))

@@ -18,7 +18,10 @@ from akhbar.scheme import Scheme
 
 
 @functools.cache
-def features(config: str, scheme: Scheme) -> Features:
+def features(config: str, scheme: Scheme, *, pair_reason: bool = False) -> Features:
+    """`pair_reason`: the stance config's column saying why `akhbar stance pairs` drew the pair (source,
+    story, outlet-week, random; null for a pair attached by hand or imported, e.g. ANS): releases made
+    after 0.2.1 (Settings.pair_reason, recorded in the manifest)."""
     entity = ClassLabel(names=list(scheme.entity_names))
     stance = ClassLabel(names=list(scheme.stance_names))
     text = Value("string")
@@ -71,6 +74,7 @@ def features(config: str, scheme: Scheme) -> Features:
                 "label": stance,
                 **terms,
                 "annotated_labels": List(text),
+                **({"pair_reason": text} if pair_reason else {}),
             }
         )
     raise ValueError(f"unknown config {config!r}")

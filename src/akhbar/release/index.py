@@ -1,13 +1,18 @@
 """The SQLite index a release is built from: stance targets, annotations, article ids and their
-leakage-group keys, kept in a scratch database in the build folder so that memory stays flat as the
-corpus grows; the tally of what is counted on the way; and the corpus files a release reads.
+leakage-group keys, kept in a scratch database in the build folder (the numeric keys in bucket files
+beside it, release.keys) so that memory stays flat as the corpus grows; the tally of what is counted on
+the way; and the corpus files a release reads.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -15,13 +20,19 @@ from typing import Any
 
 import orjson
 
+from akhbar import jsonl
 from akhbar.corpus import corpus_files, iter_annotations, iter_articles, iter_targets
+from akhbar.errors import DataError
 from akhbar.paths import Project
 from akhbar.release.parquet import sha256_file
 from akhbar.release.settings import Settings
-from akhbar.release.splits import ASSIGNMENT_FILE, group_keys
+from akhbar.release.splits import ASSIGNMENT_FILE, BatchKeys, batch_keys
 
 BATCH = 1000
+# Above this many bytes of articles, worker processes compute the leakage keys (below, starting them
+# costs more than it saves).
+PARALLEL_BYTES = 8 << 20
+WORKERS = 2
 EXAMPLES = 20  # ids listed per kind of left-out item; the counts are complete
 
 
@@ -82,14 +93,17 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def index_side_tables(db: sqlite3.Connection, project: Project, tally: Tally) -> None:
     db.execute("CREATE TABLE targets (id TEXT PRIMARY KEY, claim TEXT, license TEXT, attribution TEXT)")
-    db.execute("CREATE TABLE attached (article_id TEXT, target_id TEXT)")
+    # reason: why `akhbar stance pairs` drew the pair (null for a pair attached by hand or imported)
+    db.execute("CREATE TABLE attached (article_id TEXT, target_id TEXT, reason TEXT)")
     for target in iter_targets(project):
         db.execute(
             "INSERT INTO targets VALUES (?, ?, ?, ?)",
             (target["id"], target["claim"], target["license"], target["attribution"]),
         )
+        reasons = {pair["article_id"]: pair["reason"] for pair in target.get("pairs", ())}
         db.executemany(
-            "INSERT INTO attached VALUES (?, ?)", ((a, target["id"]) for a in target["article_ids"])
+            "INSERT INTO attached VALUES (?, ?, ?)",
+            ((a, target["id"], reasons.get(a)) for a in target["article_ids"]),
         )
     db.execute("CREATE INDEX attached_by_article ON attached (article_id, target_id)")
     db.execute("CREATE TABLE ann (article_id TEXT, record BLOB)")
@@ -112,13 +126,102 @@ def index_side_tables(db: sqlite3.Connection, project: Project, tally: Tally) ->
 
 
 def index_articles(db: sqlite3.Connection, project: Project, settings: Settings, tally: Tally) -> None:
+    """Table `articles` (id; its rowid is the article's number, 0, 1, ... in corpus order), table `keys`
+    (article number, text key: exact duplicate and story) and the numeric leakage keys in bucket files
+    beside the index (release.keys)."""
+    from akhbar.release.keys import KeyBuckets, bucket_count
+
     db.execute("CREATE TABLE articles (id TEXT PRIMARY KEY)")
-    db.execute("CREATE TABLE keys (article TEXT, key TEXT)")
-    for batch in batches(project):
-        db.executemany("INSERT INTO articles VALUES (?)", ((article["id"],) for article in batch))
-        for article, keys in zip(batch, group_keys(batch, near=settings.near_duplicates), strict=True):
-            db.executemany("INSERT INTO keys VALUES (?, ?)", ((article["id"], key) for key in keys))
-            tally.synthetic += bool(article.get("synthetic"))
+    db.execute("CREATE TABLE keys (article INTEGER, key TEXT)")
+    files = corpus_files(project.articles) if project.articles.is_dir() else []
+    buckets = KeyBuckets(index_folder(db), bucket_count(sum(path.stat().st_size for path in files)))
+    number = 0
+    try:
+        for found in keyed_batches(project, near=settings.near_duplicates):
+            db.executemany(
+                "INSERT INTO articles (rowid, id) VALUES (?, ?)",
+                ((number + offset, article_id) for offset, article_id in enumerate(found.ids)),
+            )
+            db.executemany(
+                "INSERT INTO keys VALUES (?, ?)",
+                ((number + offset, key) for offset, keys in enumerate(found.text) for key in keys),
+            )
+            found.numbers["article"] += number
+            buckets.add(found.numbers)
+            tally.synthetic += found.synthetic
+            number += len(found.ids)
+    finally:
+        buckets.close()
+
+
+def index_folder(db: sqlite3.Connection) -> Path:
+    """The folder of the index's database file, where the key buckets live."""
+    (file,) = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
+    return Path(file).parent
+
+
+def keyed_batches(project: Project, *, near: bool) -> Iterator[BatchKeys]:
+    """The leakage keys of the articles, batch after batch in corpus order. Past PARALLEL_BYTES of
+    articles, worker processes parse the lines and compute the keys (a few batches ahead, in order, so
+    memory stays flat) while this process reads the files and fills the index; an article's keys do not
+    depend on where they are computed."""
+    files = corpus_files(project.articles) if project.articles.is_dir() else []
+    workers = min(WORKERS, os.cpu_count() or 1)
+    if sum(path.stat().st_size for path in files) < PARALLEL_BYTES or workers < 2:
+        for batch in batches(project):
+            yield batch_keys(batch, near=near)
+        return
+    start = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(start)
+    with ProcessPoolExecutor(workers, context, _die_with_parent, (os.getpid(),)) as pool:
+        pending: deque[Future[BatchKeys]] = deque()
+        for lines in _line_batches(files):
+            pending.append(pool.submit(_parsed_keys, lines, near))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the release that started it does: a killed release leaves no worker behind
+    (each would wait on its queue forever). Linux's PR_SET_PDEATHSIG; elsewhere the pool's own
+    shutdown is all there is."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the release ended before the signal was asked for
+        os._exit(1)
+
+
+def _line_batches(files: list[Path]) -> Iterator[list[tuple[str, int, bytes]]]:
+    """The non-blank lines of the article files (file, line number, bytes), BATCH at a time across files,
+    as `batches` reads them."""
+    batch: list[tuple[str, int, bytes]] = []
+    for path in files:
+        for number, line, _ in jsonl.lines(path):
+            if line.strip():
+                batch.append((str(path), number, line))
+                if len(batch) == BATCH:
+                    yield batch
+                    batch = []
+    if batch:
+        yield batch
+
+
+def _parsed_keys(lines: list[tuple[str, int, bytes]], near: bool) -> BatchKeys:
+    """In a worker: the lines parsed as `jsonl.read` parses them (a bad line raises its DataError), and
+    their keys."""
+    records = []
+    for path, number, line in lines:
+        try:
+            records.append(jsonl.parse(line))
+        except jsonl.LineError as error:
+            raise DataError(f"{path}:{number}: error {error.rule} {error.message}") from None
+    return batch_keys(records, near=near)
 
 
 def batches(project: Project) -> Iterator[list[dict[str, Any]]]:

@@ -10,9 +10,12 @@ offset by the distance (rotation densification, Shrivastava and Li 2014), so tha
 not look alike just because both left the same bins empty.
 
 16 bands of 8 bins: two texts share a band key with high probability above Jaccard similarity of
-about (1/16)**(1/8) = 0.71, as the datasketch MinHash this replaces did; the whole batch is a few
-array operations, so the cost per article is a few microseconds of numpy instead of a Python loop
-over its 5-grams.
+about (1/16)**(1/8) = 0.71, as the datasketch MinHash this replaces did. The loop over the 5-grams of a
+batch is compiled (release.kernels): about 10 ns per character; the bands are a few array operations.
+
+The keys are part of what `akhbar verify` rebuilds byte for byte (the split assignment of release 0.2.1
+was made from them): any change here must keep every key as it is, which tests/release/test_keys.py
+checks against the reference in tests/release/reference_keys.py.
 """
 
 from __future__ import annotations
@@ -23,56 +26,38 @@ SHINGLE = 5
 BINS = 128
 BANDS = 16
 ROWS = BINS // BANDS
-EXPAND_TO = 4 * BINS  # elements a short text is expanded to (see _expand)
+EXPAND_TO = 4 * BINS  # elements a short text is expanded to (see kernels.minhash_bins)
 MAX_COPIES = 64
 _EMPTY = np.iinfo(np.uint64).max
 _ROTATION = np.uint64(0x9E3779B97F4A7C15)  # added per bin of distance when a bin borrows its value
+_POLY = np.uint64(1_000_003)
+_BAND_PREFIXES = [f"near:{band}:" for band in range(BANDS)]
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: every input bit moves every output bit (numpy integers wrap)."""
-    values = values ^ (values >> np.uint64(30))
-    values = values * np.uint64(0xBF58476D1CE4E5B9)
-    values = values ^ (values >> np.uint64(27))
-    values = values * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
+    """splitmix64's finaliser: every input bit moves every output bit (numpy integers wrap). A new
+    array; the steps work in place on it, since allocating an array per step costs as much as the step."""
+    mixed = values >> np.uint64(30)
+    mixed ^= values
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    shifted = mixed >> np.uint64(27)
+    mixed ^= shifted
+    mixed *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(mixed, np.uint64(31), out=shifted)
+    mixed ^= shifted
+    return mixed
 
 
 def signatures(folded: list[str]) -> np.ndarray:
     """One row of BINS uint64 per text; a row of _EMPTY for a text shorter than one 5-gram."""
-    lengths = np.fromiter((len(text) for text in folded), dtype=np.int64, count=len(folded))
+    from akhbar.release.kernels import minhash_bins  # compiles (or loads) the loop on first use
+
     out = np.full((len(folded), BINS), _EMPTY, dtype=np.uint64)
-    points = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    windows = len(points) - SHINGLE + 1
-    if windows <= 0:
-        return out
-    hashes = np.zeros(windows, dtype=np.uint64)
-    for offset in range(SHINGLE):
-        hashes = hashes * np.uint64(1_000_003) + points[offset : offset + windows]
-    hashes = _mix(hashes)
-    # A window belongs to the text it starts in, and counts only if it ends inside that text.
-    owner = np.repeat(np.arange(len(folded)), lengths)[:windows]
-    ends = np.cumsum(lengths)[owner]
-    inside = np.arange(windows) + SHINGLE <= ends
-    hashes, owner = _expand(hashes[inside], owner[inside], len(folded))
-    flat = out.reshape(-1)
-    np.minimum.at(
-        flat, owner * BINS + (hashes & np.uint64(BINS - 1)).astype(np.int64), hashes >> np.uint64(7)
-    )
+    starts = np.zeros(len(folded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, folded), dtype=np.int64, count=len(folded)), out=starts[1:])
+    points = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32)
+    minhash_bins(points, starts, out, SHINGLE, _POLY, EXPAND_TO, MAX_COPIES, _ROTATION)
     return _densify(out)
-
-
-def _expand(hashes: np.ndarray, owner: np.ndarray, texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each 5-gram of a text with few of them becomes several elements (the 5-gram with a copy number),
-    enough to reach most bins: the Jaccard similarity of two expanded sets is that of the sets, while
-    without it a short text leaves runs of empty bins whose borrowed values hang on one 5-gram, and two
-    unrelated short texts sharing that one 5-gram would share a band."""
-    counts = np.bincount(owner, minlength=texts)
-    copies = np.clip(-(-EXPAND_TO // np.maximum(counts, 1)), 1, MAX_COPIES)
-    repeat = copies[owner]
-    hashes, owner = np.repeat(hashes, repeat), np.repeat(owner, repeat)
-    copy = np.arange(len(hashes)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    return _mix(hashes ^ (copy.astype(np.uint64) * _ROTATION)), owner
 
 
 def _densify(signature: np.ndarray) -> np.ndarray:
@@ -90,18 +75,31 @@ def _densify(signature: np.ndarray) -> np.ndarray:
     return signature
 
 
-def band_keys(folded: list[str]) -> list[list[str]]:
-    """The LSH band keys of each text; texts sharing a key are near-duplicate candidates."""
+def band_values(folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The 16 band values of each text (texts x BANDS uint64) and whether the text has band keys (a text
+    shorter than one 5-gram has none)."""
     signature = signatures(folded)
     bands = signature.reshape(len(folded), BANDS, ROWS)
     # One 64-bit value per band: the band's 8 values folded through the mixer.
     combined = np.zeros((len(folded), BANDS), dtype=np.uint64)
     for row in range(ROWS):
-        combined = _mix(combined ^ bands[:, :, row])
+        combined ^= bands[:, :, row]
+        combined = _mix(combined)
+    lengths = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))
+    return combined, (signature[:, 0] != _EMPTY) & (lengths >= SHINGLE)
+
+
+def band_keys(folded: list[str]) -> list[list[str]]:
+    """The LSH band keys of each text; texts sharing a key are near-duplicate candidates."""
+    combined, has_keys = band_values(folded)
+    # Each value as 16 hexadecimal digits (big-endian bytes, one hex string for the whole batch).
+    digits = combined.astype(">u8").tobytes().hex()
+    width = 16 * BANDS
     keys: list[list[str]] = []
-    for text, values, signature_row in zip(folded, combined.tolist(), signature, strict=True):
-        if len(text) < SHINGLE or signature_row[0] == _EMPTY:
+    for index, keyed in enumerate(has_keys.tolist()):
+        if not keyed:
             keys.append([])
         else:
-            keys.append([f"near:{band}:{value:016x}" for band, value in enumerate(values)])
+            row = digits[index * width : (index + 1) * width]
+            keys.append([prefix + row[16 * b : 16 * b + 16] for b, prefix in enumerate(_BAND_PREFIXES)])
     return keys

@@ -34,6 +34,9 @@ class Settings:
     near_duplicates: bool = True
     rows_per_file: int = ROWS_PER_FILE
     row_group_rows: int = ROW_GROUP_ROWS
+    # The stance config's `pair_reason` column (why `akhbar stance pairs` drew the pair): in releases made
+    # after 0.2.1; a manifest without the setting (0.2.1 and before) rebuilds without it, byte for byte.
+    pair_reason: bool = True
 
     def __post_init__(self) -> None:
         # 0 rows per file would write empty files forever; a negative count would index past the rows.
@@ -51,6 +54,7 @@ class Settings:
             "rows_per_file": self.rows_per_file,
             "row_group_rows": self.row_group_rows,
             "ner_row": "paragraph",
+            "stance_pair_reason": self.pair_reason,
         }
 
     @classmethod
@@ -61,4 +65,10 @@ class Settings:
             near_duplicates=raw["near_duplicates"],
             rows_per_file=raw["rows_per_file"],
             row_group_rows=raw["row_group_rows"],
+            pair_reason=raw.get("stance_pair_reason", False),
         )
+
+    @classmethod
+    def of_manifest(cls, manifest: dict[str, Any]) -> Settings:
+        """The settings a release was made with, as its manifest records them."""
+        return cls.from_dict(manifest["settings"])

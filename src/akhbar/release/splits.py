@@ -21,7 +21,9 @@ placement are one algorithm over one SQLite index, read in one place.)
 - A new group goes where a hash of its smallest article id falls on the ratios, so a new singleton
   article is placed by a hash of its own id.
 
-The work is done in the build's SQLite index, so memory holds only the articles that share a key.
+The work is done in the build's SQLite index and the numeric keys' bucket files beside it
+(release.keys), so memory holds one bucket of keys and the articles that share a key. The keys are
+those release 0.2.1 was built from, bit for bit (tests/release/test_keys.py).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from akhbar import jsonl
-from akhbar.corpus import corpus_files, fold
+from akhbar.corpus import corpus_files, fold, visible
 from akhbar.release import minhash
 from akhbar.release.settings import SPLITS
 
@@ -65,33 +67,105 @@ def hash_split(group: str, ratios: tuple[float, float, float]) -> str:
 
 def long_paragraphs(text: str) -> list[str]:
     """Keys of the distinct paragraphs (\n-separated) of PARAGRAPH or more characters after `fold`."""
-    keys = set()
-    for paragraph in text.split("\n"):
-        folded = fold(paragraph)
-        if len(folded) >= PARAGRAPH:
-            keys.add(hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32])
-    return sorted(keys)
+    lines = [" ".join(line.split()) for line in visible(text).split("\n")]
+    return [digest.hex() for digest in _paragraph_digests(lines)]
+
+
+def _paragraph_digests(folded_lines: list[str]) -> list[bytes]:
+    """The first 16 bytes of the sha256 of each distinct long paragraph, sorted (as their hex is)."""
+    return sorted(
+        {
+            hashlib.sha256(line.encode("utf-8")).digest()[:16]
+            for line in folded_lines
+            if len(line) >= PARAGRAPH
+        }
+    )
+
+
+@dataclass
+class BatchKeys:
+    """The leakage keys of a batch of records (their ids, how many are synthetic): `text` per record
+    (exact duplicate, story), `numbers` the rest as keys.RECORD rows (near-duplicate bands, paragraphs,
+    windows; `article` = the record's position in the batch)."""
+
+    ids: list[str]
+    synthetic: int  # how many of the records are synthetic
+    text: list[list[str]]
+    numbers: Any  # numpy array of keys.RECORD
+
+
+def batch_keys(records: list[dict[str, Any]], *, near: bool) -> BatchKeys:
+    """The leakage keys of each record of a batch (a batch, so that the near-duplicate search and the
+    windows run over many texts at once).
+
+    Each text is folded once, line by line: the lines of `corpus.visible(text)` are its paragraphs' NFC
+    (no character composes across a line feed) and str.split() splits at line feeds too, so the folded
+    lines are the folded paragraphs and, joined by a space with the empty ones left out, the folded
+    text."""
+    import numpy as np
+
+    from akhbar.release import keys
+
+    lines = [[" ".join(line.split()) for line in visible(r["text"]).split("\n")] for r in records]
+    folded = [" ".join(filter(None, text_lines)) for text_lines in lines]
+    text: list[list[str]] = []
+    paragraphs: list[tuple[int, bytes]] = []
+    for index, (record, text_folded, text_lines) in enumerate(zip(records, folded, lines, strict=True)):
+        # A headline's text is "" by definition: its title is what repeats (the empty text would join
+        # every headline into one group).
+        content = fold(record.get("title") or "") if record.get("kind") == "headline" else text_folded
+        found = [f"dup:{hashlib.sha256(content.encode('utf-8')).hexdigest()}"] if content else []
+        if record.get("story_id"):
+            found.append(f"story:{record['story_id']}")
+        text.append(found)
+        paragraphs += [(index, digest) for digest in _paragraph_digests(text_lines)]
+    # A passage shared across outlets is often cut into paragraphs differently: sampled windows join
+    # those too (and the leakage counts read the same keys, so a group never crosses splits).
+    windows, counts = _window_arrays(folded)
+    count = len(paragraphs)
+    parts = [
+        _numbers(
+            keys.KIND_PARAGRAPH,
+            np.fromiter((int.from_bytes(d[:8], "big") for _, d in paragraphs), np.uint64, count),
+            np.fromiter((int.from_bytes(d[8:], "big") for _, d in paragraphs), np.uint64, count),
+            np.fromiter((index for index, _ in paragraphs), np.int64, count),
+        ),
+        _numbers(keys.KIND_WINDOW, 0, windows, np.repeat(np.arange(len(records), dtype=np.int64), counts)),
+    ]
+    if near:
+        values, keyed = minhash.band_values(folded)
+        rows = np.flatnonzero(keyed)
+        bands = np.tile(np.arange(minhash.BANDS, dtype=np.int64), len(rows))
+        parts.append(_numbers(bands, 0, values[rows].reshape(-1), np.repeat(rows, minhash.BANDS)))
+    synthetic = sum(bool(record.get("synthetic")) for record in records)
+    return BatchKeys([record["id"] for record in records], synthetic, text, np.concatenate(parts))
+
+
+def _numbers(kind: Any, hi: Any, lo: Any, article: Any) -> Any:
+    import numpy as np
+
+    from akhbar.release.keys import RECORD
+
+    out = np.empty(len(lo), dtype=RECORD)
+    out["kind"], out["hi"], out["lo"], out["article"] = kind, hi, lo, article
+    return out
 
 
 def group_keys(records: list[dict[str, Any]], *, near: bool) -> list[list[str]]:
-    """The leakage keys of each record of a batch (a batch, so that the near-duplicate search runs
-    vectorized over many texts at once; each text is folded once)."""
-    folded = [fold(record["text"]) for record in records]
-    near_keys = minhash.band_keys(folded) if near else [[] for _ in records]
-    found = []
-    for record, text, nearby in zip(records, folded, near_keys, strict=True):
-        # A headline's text is "" by definition: its title is what repeats (the empty text would join
-        # every headline into one group).
-        content = fold(record.get("title") or "") if record.get("kind") == "headline" else text
-        keys = [f"dup:{hashlib.sha256(content.encode('utf-8')).hexdigest()}"] if content else []
-        if record.get("story_id"):
-            keys.append(f"story:{record['story_id']}")
-        keys += [f"para:{key}" for key in long_paragraphs(record["text"])]
-        # A passage shared across outlets is often cut into paragraphs differently: sampled windows join
-        # those too (and the leakage counts below read the same keys, so a group never crosses splits).
-        keys += [f"win:{key}" for key in window_keys(text)]
-        found.append(keys + nearby)
-    return found
+    """The leakage keys of each record as text: exact duplicate, story, long paragraphs (sorted),
+    windows (sorted by value), near-duplicate bands (by band): what `batch_keys` holds as numbers."""
+    from akhbar.release import keys
+
+    found = batch_keys(records, near=near)
+    spelled = [[list(text), [], []] for text in found.text]  # text and paragraphs, windows, bands
+    for kind, hi, lo, article in found.numbers.tolist():
+        if kind == keys.KIND_PARAGRAPH:
+            spelled[article][0].append(f"para:{hi:016x}{lo:016x}")
+        elif kind == keys.KIND_WINDOW:
+            spelled[article][1].append(f"win:{lo - (1 << 64) if lo >= 1 << 63 else lo}")
+        else:
+            spelled[article][2].append(f"near:{kind}:{lo:016x}")
+    return [text + windows + bands for text, windows, bands in spelled]
 
 
 _BASE = 0x100000001B3  # odd: invertible modulo 2**64
@@ -99,64 +173,55 @@ _MIX = 0x9E3779B97F4A7C15
 
 
 def window_keys(folded: str) -> list[int]:
-    """The winnowed keys (signed 64-bit hashes) of a folded text (`corpus.fold`): see WINNOW.
-
-    A polynomial hash modulo 2**64 of every KEY-character window at once with numpy: window [i, i+K)
-    hashes to B**(i+K-1) * (S[i+K] - S[i]) where S are prefix sums of c_j * B**-j; the hashes are mixed
-    by an odd multiplier (a bijection) so that the minimum is not biased towards some letters, and the
-    minimum of every WINNOW consecutive ones is taken in linear time (van Herk / Gil-Werman).
-    """
+    """The winnowed keys (signed 64-bit hashes) of a folded text (`corpus.fold`): see WINNOW."""
     import numpy as np
 
-    n = len(folded)
-    if n < WINDOW:
-        return []  # no passage of WINDOW characters to share
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        powers = np.ones(n, dtype=np.uint64)  # B**j
-        powers[1:] = np.cumprod(np.full(n - 1, _BASE, dtype=np.uint64), dtype=np.uint64)
-        inverses = np.ones(n, dtype=np.uint64)  # B**-j
-        inverses[1:] = np.cumprod(np.full(n - 1, pow(_BASE, -1, 2**64), dtype=np.uint64), dtype=np.uint64)
-        sums = np.zeros(n + 1, dtype=np.uint64)
-        sums[1:] = np.cumsum(codes * inverses, dtype=np.uint64)
-        starts = np.arange(n - KEY + 1)
-        hashes = (powers[starts + KEY - 1] * (sums[starts + KEY] - sums[starts])) * np.uint64(_MIX)
-    return sorted(set(_window_minima(hashes, WINNOW).view(np.int64).tolist()))
+    values, _ = _window_arrays([folded])
+    return sorted(values.view(np.int64).tolist())
 
 
-def _window_minima(values: Any, width: int) -> Any:
-    """The minimum of every `width` consecutive values (len(values) >= width), in linear time: per block
-    of `width`, prefix minima and suffix minima; window i's minimum is min(suffix[i], prefix[i+width-1])."""
+def _window_arrays(folded: list[str]) -> tuple[Any, Any]:
+    """The winnowed keys of each folded text (uint64, text after text, each text's in the order of their
+    signed values) and how many each text has: every KEY-character window hashed as the polynomial sum
+    of c[i + j] * _BASE**(KEY - 1 - j) modulo 2**64, times the odd _MIX (a bijection, so that the minimum
+    is not biased towards some letters); the minimum of every WINNOW consecutive hashes is a key. One
+    compiled loop over the batch (release.kernels); the keys are those of release 0.2.1 (the reference,
+    computed from prefix sums with numpy, is kept in tests/release/reference_keys.py)."""
     import numpy as np
 
-    count = len(values)
-    blocks = -(-count // width)
-    padded = np.full(blocks * width, np.iinfo(np.uint64).max, dtype=np.uint64)
-    padded[:count] = values
-    shaped = padded.reshape(blocks, width)
-    prefix = np.minimum.accumulate(shaped, axis=1).reshape(-1)
-    suffix = np.minimum.accumulate(shaped[:, ::-1], axis=1)[:, ::-1].reshape(-1)
-    starts = np.arange(count - width + 1)
-    return np.minimum(suffix[starts], prefix[starts + width - 1])
+    if all(len(text) < WINDOW for text in folded):  # no passage of WINDOW characters to share
+        return np.zeros(0, dtype=np.uint64), np.zeros(len(folded), dtype=np.int64)
+    from akhbar.release.kernels import winnowed
+
+    starts = np.zeros(len(folded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, folded), dtype=np.int64, count=len(folded)), out=starts[1:])
+    points = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32)
+    return winnowed(points, starts, KEY, WINNOW, np.uint64(_BASE), np.uint64(_MIX))
 
 
 def leakage(db: sqlite3.Connection) -> dict[str, Any]:
-    """What still crosses splits, from tables `keys` (article, key) and `final` (article_id, split):
+    """What still crosses splits, from the keys (release.keys) and table `final` (article_id, split):
     paragraphs of PARAGRAPH+ characters and sampled WINDOW-character windows in two or more splits (only a
     source's own split, kept as published, can leave some)."""
+    import numpy as np
 
-    def crossing(prefix: str) -> tuple[int, list[str]]:
-        rows = db.execute(
-            "SELECT k.key, GROUP_CONCAT(DISTINCT k.article) FROM keys k "
-            "JOIN final f ON f.article_id = k.article WHERE k.key >= ? AND k.key < ? "
-            "GROUP BY k.key HAVING COUNT(DISTINCT f.split) > 1 ORDER BY k.key",
-            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
-        ).fetchall()
-        examples = sorted({article for _, articles in rows for article in articles.split(",")})[:20]
-        return len(rows), examples
+    from akhbar.release import keys
+    from akhbar.release.index import index_folder
 
-    paragraphs, paragraph_articles = crossing("para:")
-    windows, window_articles = crossing("win:")
+    count = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    split_of = np.full(count, -1, dtype=np.int64)
+    codes: dict[str, int] = {}
+    for number, split in db.execute(
+        "SELECT a.rowid, f.split FROM articles a JOIN final f ON f.article_id = a.id"
+    ):
+        split_of[number] = codes.setdefault(split, len(codes))
+
+    def crossing(kind: int) -> tuple[int, list[str]]:
+        found, holders = keys.crossing(index_folder(db), split_of, kind)
+        return found, sorted(_ids(db, holders))[:20]
+
+    paragraphs, paragraph_articles = crossing(keys.KIND_PARAGRAPH)
+    windows, window_articles = crossing(keys.KIND_WINDOW)
     return {
         "paragraph_chars": PARAGRAPH,
         "paragraphs_in_two_or_more_splits": paragraphs,
@@ -166,6 +231,17 @@ def leakage(db: sqlite3.Connection) -> dict[str, Any]:
         "windows_in_two_or_more_splits": windows,
         "window_examples": window_articles,
     }
+
+
+def _ids(db: sqlite3.Connection, numbers: Any) -> list[str]:
+    """The article ids of article numbers (rowids of `articles`)."""
+    found: list[str] = []
+    values = numbers.tolist()
+    for start in range(0, len(values), 500):
+        part = values[start : start + 500]
+        marks = ",".join("?" * len(part))
+        found += [row[0] for row in db.execute(f"SELECT id FROM articles WHERE rowid IN ({marks})", part)]
+    return found
 
 
 @dataclass
@@ -223,31 +299,38 @@ def load_kept(db: sqlite3.Connection, folder: Path) -> int:
 
 
 def _components(db: sqlite3.Connection) -> dict[str, str]:
-    """Article id -> smallest article id of its group, for articles that share a key with another."""
-    parent: dict[str, str] = {}
+    """Article id -> smallest article id of its group, for articles that share a key with another: the
+    connected components of the numeric keys' buckets (release.keys) and the text keys of table `keys`."""
+    import numpy as np
 
-    def find(item: str) -> str:
-        root = item
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while item != root:
-            parent[item], item = root, parent[item]
-        return root
+    from akhbar.release import keys
+    from akhbar.release.index import index_folder
 
-    previous_key, first = None, ""
-    rows = db.execute(
-        "SELECT key, article FROM keys WHERE key IN "
-        "(SELECT key FROM keys GROUP BY key HAVING COUNT(DISTINCT article) > 1) ORDER BY key, article"
-    )
-    for key, article in rows:
-        parent.setdefault(article, article)
-        if key != previous_key:
-            previous_key, first = key, article
-            continue
-        a, b = find(first), find(article)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return {article: find(article) for article in parent}
+    count = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def edges() -> Iterator[tuple[Any, Any]]:
+        for run, article, _ in keys.shared_runs(index_folder(db)):
+            yield keys.run_edges(run, article)
+        rows = db.execute(
+            "SELECT key, article FROM keys WHERE key IN "
+            "(SELECT key FROM keys GROUP BY key HAVING COUNT(DISTINCT article) > 1) ORDER BY key, article"
+        ).fetchall()
+        if rows:
+            run = np.cumsum([index == 0 or rows[index - 1][0] != key for index, (key, _) in enumerate(rows)])
+            yield keys.run_edges(run, np.array([article for _, article in rows], dtype=np.int64))
+
+    label = keys.components(count, edges())
+    grouped = np.bincount(label, minlength=count)[label] > 1
+    ids = {}
+    for number, article_id in db.execute("SELECT rowid, id FROM articles"):
+        if grouped[number]:
+            ids[number] = article_id
+    smallest: dict[int, str] = {}
+    for number, article_id in ids.items():
+        root = int(label[number])
+        if root not in smallest or article_id < smallest[root]:
+            smallest[root] = article_id
+    return {article_id: smallest[int(label[number])] for number, article_id in ids.items()}
 
 
 def assign(

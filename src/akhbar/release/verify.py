@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ class VerifyReport:
     findings: list[str] = field(default_factory=list)
     files_checked: int = 0
     rebuilt: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # step -> wall-clock seconds, in step order
 
     @property
     def exit_code(self) -> int:
@@ -49,6 +51,10 @@ class VerifyReport:
         lines.append(
             f"{what}: {self.files_checked} files checked{rebuilt}; {verdict} ({len(self.findings)} findings)"
         )
+        if self.seconds:
+            steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.seconds.items())
+            took = f"{sum(self.seconds.values()):.1f} s ({steps})"
+            lines.append(f"verified {what} in {took}" if verdict == "ok" else f"verify took {took}")
         return lines
 
 
@@ -119,6 +125,7 @@ def verify(project: Project | None = None, *, rebuild: bool = True, progress: bo
         )
         return report
     report.version = current["version"]
+    started = time.perf_counter()
     _check_files(project, current, report)
     _check_documents(project, current, report)
     assignment = project.corpus / "splits" / ASSIGNMENT_FILE
@@ -130,8 +137,10 @@ def verify(project: Project | None = None, *, rebuild: bool = True, progress: bo
             report.findings.append(
                 f"{relative}: {state} since release {current['version']} (run `akhbar release`)"
             )
+    report.seconds["hashes and documents"] = time.perf_counter() - started
     if not rebuild:
         return report
+    started = time.perf_counter()
     work = workdir(project, "verify")
     try:
         built = build(
@@ -161,6 +170,7 @@ def verify(project: Project | None = None, *, rebuild: bool = True, progress: bo
         _compare(recorded_part, rebuilt, "manifest", report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        report.seconds["rebuild"] = time.perf_counter() - started
     return report
 
 

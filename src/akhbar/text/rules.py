@@ -250,6 +250,8 @@ def _mojibake(text: str) -> TextFinding | None:
 
 def _mixed_digits(text: str) -> TextFinding | None:
     for match in _NUMBER.finditer(text):
+        if match.group().isascii():  # ASCII digits and separators only: one system (most numbers)
+            continue
         systems = sum(1 for digits in _DIGIT_SYSTEMS if digits.search(match.group()))
         if systems > 1:
             return TextFinding(

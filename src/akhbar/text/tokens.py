@@ -52,14 +52,23 @@ def tokenize(
     inside = sorted({cut for cut in cuts if start < cut < stop})
     tokens: list[Token] = []
     splits = 0
+    # The tokens come in order: the cuts are walked once, and a token no cut falls inside (nearly all)
+    # costs one comparison.
+    inside.append(stop + 1)
+    following = 0  # the first cut after the previous token's start
     for match in _TOKEN.finditer(text, start, stop):
         begin, finish = match.span()
-        first = bisect.bisect_right(inside, begin)
-        last = bisect.bisect_left(inside, finish)
-        for cut in inside[first:last]:
+        while inside[following] <= begin:
+            following += 1
+        if inside[following] >= finish:
+            tokens.append(Token(match.group(), begin, finish))
+            continue
+        while inside[following] < finish:
+            cut = inside[following]
             tokens.append(Token(text[begin:cut], begin, cut))
             begin = cut
             splits += 1
+            following += 1
         tokens.append(Token(text[begin:finish], begin, finish))
     return tokens, splits
 

@@ -99,6 +99,14 @@ _RULES = [
         "text-hash", E, "corpus", "The annotation was made on a text other than the article's current text."
     ),
     Rule("duplicate-span", W, "corpus", "The same span and label twice in one annotation."),
+    Rule(
+        "duplicate-claim",
+        E,
+        "corpus",
+        "A claim of the project's own collection (akhbar) is the claim of another target after "
+        "normalisation (akhbar.stance.claims.claim_key: NFC, invisible characters and tatweel removed, "
+        "white space folded, final punctuation dropped). Imported collections keep their source's repeats.",
+    ),
 ]
 _RULES += [Rule(rule.id, rule.severity, "text", rule.description) for rule in TEXT_RULES]
 

@@ -78,7 +78,7 @@ class Report:
     def to_dict(self, max_findings: int | None = None) -> dict[str, Any]:
         """Counts of everything; the first `max_findings` findings in report order (default all), and how
         many more there are under "more_findings"."""
-        shown = sorted(self.findings)[:max_findings]
+        shown = sorted(self.findings, key=Finding._key)[:max_findings]  # one key per finding, C compares
         return {
             "files": self.files,
             "records": dict(self.records),

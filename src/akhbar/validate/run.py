@@ -15,7 +15,8 @@ from typing import Any
 
 from akhbar.corpus import Kind, corpus_files, kind_of
 from akhbar.paths import Project, find_project
-from akhbar.registry import read_registry, registry_path
+from akhbar.registry import OWN, read_registry, registry_path
+from akhbar.stance.claims import claim_key
 from akhbar.validate.chunk import (
     Chunk,
     Context,
@@ -212,6 +213,45 @@ def _check_references(
                     _check_target(item, line, record, targets if have_targets else None, report)
     if not have_targets and any(item.kind == "annotation" for item in kept):
         report.notes.append("no target files were checked, so references to stance targets were not checked")
+    _check_duplicate_claims(kept, report)
+
+
+def _check_duplicate_claims(kept: dict[File, list[tuple[int, dict[str, Any]]]], report: Report) -> None:
+    """`duplicate-claim`: each target of the project's own collection whose claim key another target has,
+    pointing at that one (the first other holder, in file and line order; of two own claims, the later
+    one is reported)."""
+    holders: dict[str, list[tuple[File, int, dict[str, Any]]]] = {}
+    for item, records in kept.items():
+        if item.kind != "target":
+            continue
+        for line, record in records:
+            if isinstance(record.get("claim"), str) and record["claim"].strip():
+                holders.setdefault(claim_key(record["claim"]), []).append((item, line, record))
+    for found in holders.values():
+        if len(found) < 2:
+            continue
+        for index, (item, line, record) in enumerate(found):
+            if record.get("collection") != OWN:
+                continue
+            others = [
+                other
+                for position, other in enumerate(found)
+                if position < index or other[2].get("collection") != OWN
+            ]
+            others = [other for other in others if other[2] is not record]
+            if not others:
+                continue
+            first, first_line, first_record = others[0]
+            report.findings.append(
+                Finding(
+                    item.shown,
+                    line,
+                    "duplicate-claim",
+                    "$.claim",
+                    f"the claim duplicates target {first_record.get('id')!r} ({first.shown}:{first_line}) "
+                    "after normalisation",
+                )
+            )
 
 
 def _check_target(

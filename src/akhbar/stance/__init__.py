@@ -1,0 +1,2 @@
+"""Stance at scale: claims written by annotators (claims.py) and the claim-article pairs drawn for them
+(pairs.py)."""
