@@ -3,11 +3,14 @@ mask."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tiny_release import ner_row, sentence, standard, write
 
 from akhbar.errors import UsageError
 from akhbar.model import data, entities
+from akhbar.model.card import ModelCard
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
 
@@ -47,6 +50,25 @@ def test_two_trainings_give_the_same_model(tmp_project: Project) -> None:
     second = entities.train(tmp_project, quick=True, seed=3, clusters=clusters)
     assert first.version == second.version
     assert (entities.model_dir(tmp_project) / entities.MODEL_FILE).read_bytes() == model_bytes
+
+
+def test_a_training_that_fails_leaves_the_previous_model(
+    tmp_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard(tmp_project)
+    before = entities.train(tmp_project, quick=True)
+    folder = entities.model_dir(tmp_project)
+    kept = {path.name: path.read_bytes() for path in folder.iterdir()}
+
+    def card_write_fails(card: ModelCard, staging: Path) -> None:  # the last step before the swap
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ModelCard, "write", card_write_fails)
+    with pytest.raises(OSError):
+        entities.train(tmp_project, quick=True, seed=5)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == kept
+    assert [path.name for path in folder.parent.iterdir()] == [folder.name]  # no staging left behind
+    assert entities.load(tmp_project).version == before.version
 
 
 def test_iob2_repairs_an_inside_tag_that_opens_a_span() -> None:

@@ -4,6 +4,10 @@ as card.json (the data) and card.md (the same, for people)."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +59,21 @@ class ModelCard:
     def write(self, folder: Path) -> None:
         (folder / "card.json").write_text(self.to_json(), "utf-8")
         (folder / "card.md").write_text(self.markdown(), "utf-8")
+
+
+@contextmanager
+def staged(folder: Path) -> Iterator[Path]:
+    """A fresh folder to write a model into, which replaces `folder` only when the block ends without
+    error: a training that fails or is interrupted leaves the previous model as it was."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{folder.name}-", dir=folder.parent))
+    try:
+        yield staging
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def read_card(folder: Path) -> ModelCard:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import shutil
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -26,7 +24,7 @@ from typing import Any
 
 from akhbar.errors import UsageError
 from akhbar.model import data
-from akhbar.model.card import ModelCard, peak_rss_mb, read_card
+from akhbar.model.card import ModelCard, peak_rss_mb, read_card, staged
 from akhbar.model.features import core, normal, sentence_features, split_clitics
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
@@ -198,10 +196,7 @@ def train(
             "feature.possible_transitions": True,
         }
     )
-    folder = model_dir(project)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="entities-", dir=folder.parent))
-    try:
+    with staged(model_dir(project)) as staging:
         trainer.train(str(staging / MODEL_FILE))
         lexicon = {
             "types": list(types),
@@ -236,11 +231,6 @@ def train(
         card.training_seconds = round(time.perf_counter() - started, 1)
         card.peak_rss_mb = round(peak_rss_mb(), 1)
         card.write(staging)
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return card
 
 

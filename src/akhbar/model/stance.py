@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from typing import Any
 
 from akhbar.errors import UsageError
 from akhbar.model import data
-from akhbar.model.card import ModelCard, peak_rss_mb, read_card
+from akhbar.model.card import ModelCard, peak_rss_mb, read_card, staged
 from akhbar.model.features import normal
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
@@ -121,19 +119,11 @@ def train_stance(project: Project, seed: int = 0) -> ModelCard:
         hyperparameters={**params, "classifier": "logistic regression (lbfgs)"},
         seed=seed,
     )
-    folder = model_dir(project)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="stance-", dir=folder.parent))
-    try:
+    with staged(model_dir(project)) as staging:
         (staging / MODEL_FILE).write_bytes(blob)
         card.training_seconds = round(time.perf_counter() - started, 1)
         card.peak_rss_mb = round(peak_rss_mb(), 1)
         card.write(staging)
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return card
 
 
