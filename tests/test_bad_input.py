@@ -293,7 +293,11 @@ def test_the_format_is_inferred_where_the_paths_say_it(project: Project, tmp_pat
 def test_every_help_says_what_the_command_writes() -> None:
     from akhbar.cli.main import _command_modules
 
-    subcommands = {"labelstudio": ["install", "up", "down", "status", "push", "pull", "review"]}
+    subcommands = {
+        "labelstudio": ["install", "up", "down", "status", "push", "pull", "review"],
+        "model": ["train", "predict", "evaluate"],
+        "stance": ["pairs"],
+    }
     for command in _command_modules():
         for words in [[command]] + [[command, sub] for sub in subcommands.get(command, [])]:
             result = subprocess.run(

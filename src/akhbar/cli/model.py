@@ -17,15 +17,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="train, run and score the entity tagger and the stance baseline",
         description="The project's own models, trained on CPU from the current release's train split: an "
         "entity tagger (CRF with word clusters learned from the corpus's articles) and a stance baseline "
-        "(TF-IDF and logistic regression). Models are build artefacts under .akhbar/models/ "
-        "(git-ignored); their output is a suggestion, never a label.",
+        "(TF-IDF and logistic regression). `train` writes the models under .akhbar/models/ (build "
+        "artefacts, git-ignored), `predict` writes tags to standard output, `evaluate --record` writes "
+        "data/baselines.json; a model's output is a suggestion, never a label.",
     )
     commands = parser.add_subparsers(dest="model_command", required=True, metavar="SUBCOMMAND")
     train = commands.add_parser(
         "train",
         help="train the entity tagger and the stance baseline",
         description="Train the entity tagger (and the stance baseline) on the current release's train "
-        "split and store them under .akhbar/models/ with their cards.",
+        "split; writes them under .akhbar/models/ with their cards (replacing the models there only once "
+        "training has finished).",
     )
     train.add_argument(
         "--extra-wojood",
@@ -53,7 +55,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         description="Strict and partial span scores (nervaluate) per collection's test split and per "
         "type; for ANERcorp also on its four native types and the three-type CAMeL figure (PERS, ORG, "
         "LOC against GPE/LOC/FAC; MISC left out). Stance: accuracy and macro F1 with the majority class "
-        "beside them.",
+        "beside them. Writes the figures to standard output; --json and --record also write them to files.",
     )
     evaluate.add_argument("--json", type=output_file, metavar="FILE", help="also write every figure here")
     evaluate.add_argument(

@@ -23,7 +23,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser = subparsers.add_parser(
         "stance",
         help="stance at scale: draw claim-article pairs for the claims annotators wrote",
-        description="Stance targets written in Label Studio (corpus/targets/akhbar-claims.jsonl).",
+        description="Stance targets written in Label Studio (corpus/targets/akhbar-claims.jsonl); `pairs` "
+        "writes the articles drawn for each claim into that file.",
     )
     commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     defaults = ",".join(f"{reason}={count}" for reason, count in DEFAULT_PER_REASON.items())
