@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from akhbar.model import data
+from akhbar.model.entities import iob2
 
 # Scheme type -> ANERcorp's own type, for the native figures.
 NATIVE = {
@@ -79,17 +80,6 @@ def _retype(tags: list[str], mapping: dict[str, str]) -> list[str]:
     return out
 
 
-def _valid(tags: list[str]) -> list[str]:
-    """After retyping, an I- may follow a span of another type: it opens a span."""
-    out, previous = [], "O"
-    for tag in tags:
-        if tag.startswith("I-") and previous[2:] != tag[2:]:
-            tag = "B-" + tag[2:]
-        out.append(tag)
-        previous = tag
-    return out
-
-
 def entity_scores(
     rows: list[data.NerRow], predicted: list[list[str]], learned: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -110,7 +100,7 @@ def entity_scores(
             pred_rows.append(data.restrict(predicted[i], scored))
             if row.source_tags:
                 native_gold.append(row.source_tags)
-                native_pred.append(_valid(_retype(predicted[i], NATIVE)))
+                native_pred.append(iob2(_retype(predicted[i], NATIVE)))
         entry: dict[str, Any] = {
             "rows": len(indices),
             "tokens": sum(len(rows[i].tokens) for i in indices),
@@ -118,8 +108,8 @@ def entity_scores(
         }
         if native_gold:
             entry["native4"] = span_scores(native_gold, native_pred, ["PERS", "ORG", "LOC", "MISC"])
-            camel_gold = [_valid(_retype(tags, {t: t for t in CAMEL})) for tags in native_gold]
-            camel_pred = [_valid(_retype(tags, {t: t for t in CAMEL})) for tags in native_pred]
+            camel_gold = [iob2(_retype(tags, {t: t for t in CAMEL})) for tags in native_gold]
+            camel_pred = [iob2(_retype(tags, {t: t for t in CAMEL})) for tags in native_pred]
             entry["camel3"] = span_scores(camel_gold, camel_pred, list(CAMEL))
         out[collection] = entry
     return out
