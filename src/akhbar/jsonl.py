@@ -65,6 +65,9 @@ def utf8_problem(raw: bytes) -> str | None:
     return None
 
 
+_CONTAINERS = frozenset((dict, list))
+
+
 def _too_deep(value: Any) -> bool:
     # A walk over the containers only (orjson makes exactly dicts and lists): a record has a few (an
     # article two), so this costs far less than counting the brackets of a line of several kilobytes.
@@ -72,7 +75,7 @@ def _too_deep(value: Any) -> bool:
     while level:
         item, depth = level.pop()
         for child in item.values() if type(item) is dict else item:
-            if type(child) is dict or type(child) is list:
+            if type(child) in _CONTAINERS:  # one set lookup: the walk looks at every value of a record
                 if depth >= MAX_DEPTH:
                     return True
                 level.append((child, depth + 1))
@@ -139,11 +142,24 @@ def lines(
                 break
             if left is not None:
                 left -= len(block)
-            parts = (rest + block).split(b"\n")
-            rest = parts.pop()
-            for line in parts:
+            # One line at a time, not block.split(): each line is freed before the next is cut, so the
+            # memory of one serves the next, where a list of every line of a block takes fresh pages (the
+            # dearest part of reading, measured), and find is faster than the byte loop of split. The
+            # line cut by the block's start is put together alone, not by copying the block.
+            start_of_line, find = 0, block.find
+            if rest:
+                end_of_line = find(b"\n")
+                if end_of_line < 0:
+                    rest += block
+                    continue
                 number += 1
-                yield number, line, True
+                yield number, rest + block[:end_of_line], True
+                start_of_line = end_of_line + 1
+            while (end_of_line := find(b"\n", start_of_line)) >= 0:
+                number += 1
+                yield number, block[start_of_line:end_of_line], True
+                start_of_line = end_of_line + 1
+            rest = block[start_of_line:]
         if rest:
             yield number + 1, rest, False
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
+import reference_rules
 
 from akhbar.text.rules import (
     FIXABLE,
@@ -208,3 +211,67 @@ def test_repairs_without_a_rule_are_not_validation_rules() -> None:
     assert set(REPAIRS_BY_ID) == {"text-outlet-residue", "text-outer-space"}
     assert not set(REPAIRS_BY_ID) & set(RULES_BY_ID)
     assert FIXABLE[-2:] == ("text-outlet-residue", "text-outer-space")
+
+
+# Pieces that the fast paths of check_text must handle as the reference does: numbers of every digit
+# system with separators inside and at their edges, and every form of mojibake next to correct letters.
+_LATIN_TAIL = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+_CP1256_TAIL = bytes(range(0x80, 0xC0)).decode("cp1256")
+_PIECES = [
+    *"0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹.,٫٬ \n",
+    *"ØÙÚÛطظعغاب",
+    *_LATIN_TAIL,
+    *_CP1256_TAIL,
+    *map(chr, range(0xC0, 0x100)),
+    "العراق".encode().decode("cp1256"),
+    "العراق".encode().decode("cp1252", errors="replace"),
+    "العراق".encode("cp1256").decode("latin-1"),
+    "\u200f",
+    "\u0640",
+    "\u06cc",
+    "\ufed7",
+    "\x1a",
+    "\u0651\u064e",
+    "«",
+    CLEAN,
+]
+
+
+def _found(findings: Iterator[TextFinding]) -> list[tuple[str, int, str]]:
+    return [(found.rule, found.offset, found.message) for found in findings]
+
+
+def test_check_text_gives_the_findings_of_the_reference_implementation() -> None:
+    """Random texts made of the pieces above, against tests/text/reference_rules.py (the checks before they
+    were made faster): the same rules, offsets and messages, one for one."""
+    rng = random.Random(20261201)
+    texts = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    texts += [piece * count for piece in _PIECES for count in (1, 2, 5)]
+    for text in texts:
+        assert _found(check_text(text)) == _found(reference_rules.check_text(text)), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "number"),
+    [
+        ("عام ٢0٢٣", 4, "٢0٢٣"),
+        ("٢٠٢٣ و 2024 ثم ١,5", 15, "١,5"),  # numbers in one system each come first
+        ("رقم ,.٢٫5., آخر", 6, "٢٫5"),  # separators at the edges of a run are not the number's
+        ("5 ٥ 5٥", 4, "5٥"),
+        ("۱۲3", 0, "۱۲3"),  # Persian and ASCII
+        ("٢٠" * 50 + "1", 0, "٢٠" * 50 + "1"),
+    ],
+)
+def test_mixed_digits_names_the_first_mixed_number(text: str, offset: int, number: str) -> None:
+    (found,) = check_text(text)
+    assert found == TextFinding(
+        "text-mixed-digits", offset, f"number {number!r} at offset {offset} mixes digit systems"
+    )
+
+
+def test_mojibake_is_counted_as_the_whole_regex_counts_it() -> None:
+    wrong = "العراق".encode().decode("cp1256")
+    text = f"عن {wrong} وعن {wrong} وÇáÚ وعع"
+    (found,) = check_text(text)
+    assert found.message == f"{wrong!r} at offset 3 (3 occurrences)"
+    assert _found(check_text(text)) == _found(reference_rules.check_text(text))

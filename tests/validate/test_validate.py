@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import os
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +18,12 @@ from akhbar import jsonl
 from akhbar.corpus import text_sha256
 from akhbar.errors import UsageError
 from akhbar.paths import Project
+from akhbar.text.rules import Severity, check_text
 from akhbar.validate import Finding, Report, validate_paths
 from akhbar.validate import run as validate_run
+from akhbar.validate.catalogue import RULES as CATALOGUE
 from synthetic import synthetic_annotation_terms, synthetic_provenance
+from synthetic_project import SENTENCES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 # The collections of the registry every test project copies from the checkout (conftest.tmp_project).
@@ -269,3 +275,71 @@ def test_validation_writes_nothing(
     report = validate_paths([Path(".")], project=Project(Path(__file__).resolve().parents[2]))
     assert report.exit_code == 2  # the file-io fixture cannot be read
     assert snapshot(copy) == before
+
+
+def test_text_findings_of_every_field_are_those_of_check_text_serial_and_parallel(
+    tmp_project: Project, synthetic_article: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Problems of every text rule, several per text, in titles and bodies (the fast paths of the text
+    rules and the line reader, issue 11): each field's findings are check_text's, at the right line, the
+    same in one process and in small chunks in workers; lines cut across the reader's blocks too."""
+    pieces = ["\x1a", "\ufffd", " \ufed7\ufe8e\ufedd", " ط§ظ„ط¹", " ÇáÚ", "\u0627\u0653", "\u200f", "\u200b"]
+    pieces += ["\u06cc", " حصـرا", " ٢0٢٣", " ٢٠٢٣", " ١٫٥", " café", "«»"]
+    rng = random.Random(11)
+    articles = []
+    for index in range(300):
+        text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 4)))
+        title = "عنوان"
+        for _ in range(rng.randint(0, 4)):
+            where = rng.randrange(len(text) + 1)
+            text = text[:where] + rng.choice(pieces) + text[where:]
+        if index % 7 == 0:
+            title += rng.choice(pieces)
+        articles.append(synthetic_article(index, text, title=title))
+    lines = [jsonl.dumps(article) for article in articles]
+    lines[40] = lines[40].replace(b"\n", b"\r\n")
+    (tmp_project.articles / "synthetic.jsonl").write_bytes(b"".join(lines))
+    expected = sorted(
+        Finding(
+            os.path.relpath(tmp_project.articles / "synthetic.jsonl"),
+            index + 1,
+            found.rule,
+            f"$.{field}",
+            found.message,
+        )
+        for index, article in enumerate(articles)
+        for field in ("title", "text")
+        for found in check_text(article[field])
+    )
+    assert len({finding.rule for finding in expected}) == 10  # every text rule is exercised
+    monkeypatch.setattr(jsonl, "BLOCK_BYTES", 1000)  # lines of a few hundred bytes: many cut by a block
+    serial = validate_paths(project=tmp_project, jobs=1)
+    monkeypatch.setattr(validate_run, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(validate_run, "PARALLEL_FROM_BYTES", 0)
+    parallel = validate_paths(project=tmp_project, jobs=2)
+    for report in (serial, parallel):
+        assert sorted(f for f in report.findings if f.rule.startswith("text-")) == expected
+        assert [f.line for f in report.findings if f.rule == "line-ending"] == [41]
+        assert report.records["article"] == 300
+
+
+def test_report_counts_and_json_of_many_findings_are_those_counted_one_by_one() -> None:
+    """Errors and warnings are counted by rule (one severity per rule) and findings turned into dicts by
+    hand: the same as counting each finding's severity and dataclasses.asdict."""
+    rng = random.Random(3)
+    rules = sorted(CATALOGUE)
+    findings = [
+        Finding(f"f{rng.randint(0, 3)}.jsonl", rng.choice([None, 1, 2, 30]), rng.choice(rules), None, "m")
+        for _ in range(500)
+    ]
+    report = Report(findings, files=4)
+    errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
+    assert 0 < errors < len(findings)
+    assert (report.errors, report.warnings) == (errors, len(findings) - errors)
+    data = report.to_dict(max_findings=100)
+    assert (data["errors"], data["warnings"], data["more_findings"]) == (errors, len(findings) - errors, 400)
+    assert data["findings"] == [
+        {"severity": str(finding.severity), **dataclasses.asdict(finding)}
+        for finding in sorted(findings)[:100]
+    ]
+    assert sorted(findings, key=Finding._key) == sorted(findings)  # the text report's order

@@ -10,7 +10,7 @@ from pathlib import Path
 from akhbar.commit import refuse_pending
 from akhbar.errors import UsageError
 from akhbar.paths import find_project
-from akhbar.validate import validate_paths
+from akhbar.validate import Finding, validate_paths
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report.to_dict(args.max_findings), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        findings = sorted(report.findings)
+        findings = sorted(report.findings, key=Finding._key)  # the order of Finding.__lt__, C compares
         for finding in findings[: args.max_findings]:
             print(finding.format())
         if len(findings) > args.max_findings:

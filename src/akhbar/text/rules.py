@@ -1,12 +1,14 @@
 """Arabic text rules: what real news text contains that a corpus must not keep silently.
 
-(One module of about 320 lines, by intent: the rule table: each rule's pattern, fix and description side
+(One module of about 360 lines, by intent: the rule table: each rule's pattern, fix and description side
 by side.)
 
 Each rule has a stable id, a severity and, where a safe repair exists, a fix. Checking is built for
 throughput: one regular expression finds every suspicious code point and each one it finds is counted
 for its rule, so any text costs a single scan plus an NFC quick check; the two rules that look at runs
-of characters (mojibake, mixed digits) run only when a character they need is present.
+of characters (mojibake, mixed digits) run only when a character they need is present, and then only
+where a run can be (the numbers around Eastern digits, the places a form of mojibake can start), not
+along the whole text again (tests/text/reference_rules.py keeps the plain version they must match).
 
 Two repairs have no rule (`REPAIRS`): white space at the edges of a text and the residue an outlet's web
 pages leave at the edges of a body are not wrong characters, only not the article. `fix_text` applies
@@ -75,6 +77,10 @@ _MOJIBAKE = re.compile(
     f"|(?:[طظعغ][{re.escape(_CP1256_TAIL)}]){{2,}}"
     r"|[\u00c0-\u00ff]{3,}"
 )
+# Where a match of _MOJIBAKE can start: a first character of one of its forms followed by a second one.
+# It starts with a character class, so the regex engine skips to candidates in a tight loop; _MOJIBAKE's
+# alternation has no such start and costs some twenty times more per character searched.
+_MOJIBAKE_START = re.compile(f"[طظعغ\u00c0-\u00ff](?=[{re.escape(_LATIN_TAIL + _CP1256_TAIL)}\u00c0-\u00ff])")
 # The invisible characters, defined once: the rules flag them, corpus.fold drops them (with tatweel).
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"
@@ -83,10 +89,12 @@ _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 _ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 _PERSIAN = re.compile("[\u06a9\u06cc]")
 _TATWEEL = re.compile(TATWEEL)
-_NUMBER = re.compile(
-    r"[0-9\u0660-\u0669\u06f0-\u06f9](?:[0-9\u0660-\u0669\u06f0-\u06f9.,\u066b\u066c]*[0-9\u0660-\u0669\u06f0-\u06f9])?"
-)
 _DIGIT_SYSTEMS = (re.compile("[0-9]"), re.compile("[\u0660-\u0669]"), re.compile("[\u06f0-\u06f9]"))
+_DIGITS = frozenset(
+    "0123456789\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
+)
+_NUMBER_CHARS = _DIGITS | frozenset(".,\u066b\u066c")  # a number: digits, and separators between them
 # Any mojibake of real text holds Latin-1 letters or signs (alef, in every Arabic word, shows as §);
 # « » and NBSP are left out because correct Arabic news uses them all the time.
 _MOJIBAKE_HINT = "\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00ff"
@@ -239,25 +247,49 @@ def _counted(rule_id: str, char: str, offset: int, count: int) -> TextFinding:
 
 
 def _mojibake(text: str) -> TextFinding | None:
-    first = _MOJIBAKE.search(text)
+    """The first match of _MOJIBAKE and how many `finditer` finds, trying it only where one can start."""
+    first, count, at = None, 0, _MOJIBAKE_START.search(text)
+    while at is not None:
+        match = _MOJIBAKE.match(text, at.start())
+        if match is None:
+            at = _MOJIBAKE_START.search(text, at.start() + 1)
+            continue
+        first, count = first or match, count + 1
+        at = _MOJIBAKE_START.search(text, match.end())
     if first is None:
         return None
-    count = sum(1 for _ in _MOJIBAKE.finditer(text))
     more = f" ({count} occurrences)" if count > 1 else ""
     shown = first.group() if len(first.group()) <= 40 else first.group()[:40] + "..."
     return TextFinding("text-mojibake", first.start(), f"{shown!r} at offset {first.start()}{more}")
 
 
-def _mixed_digits(text: str) -> TextFinding | None:
-    for match in _NUMBER.finditer(text):
-        if match.group().isascii():  # ASCII digits and separators only: one system (most numbers)
+def _mixed_digits(text: str, digits: list[int]) -> TextFinding | None:
+    """The first number that mixes digit systems, given the offsets of the text's Arabic-Indic and
+    Persian digits, in order. Only a number holding one of them can mix systems, so only their numbers
+    are looked at, not every number of the text (most are ASCII alone, and text-wide matching was the
+    dearest part of checking a text that has Eastern digits).
+
+    A number is what `finditer` of `[digit](?:[digit or separator]*[digit])?` finds: a maximal run of
+    digits and separators, from its first digit to its last.
+    """
+    done = 0  # the end of the last run looked at: the digits before it were in it
+    for offset in digits:
+        if offset < done:
             continue
-        systems = sum(1 for digits in _DIGIT_SYSTEMS if digits.search(match.group()))
-        if systems > 1:
+        start, end = offset, offset + 1
+        while start and text[start - 1] in _NUMBER_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _NUMBER_CHARS:
+            end += 1
+        done = end
+        while text[start] not in _DIGITS:  # separators at the edges of a run are not the number's
+            start += 1
+        while text[end - 1] not in _DIGITS:
+            end -= 1
+        number = text[start:end]
+        if sum(1 for system in _DIGIT_SYSTEMS if system.search(number)) > 1:
             return TextFinding(
-                "text-mixed-digits",
-                match.start(),
-                f"number {match.group()!r} at offset {match.start()} mixes digit systems",
+                "text-mixed-digits", start, f"number {number!r} at offset {start} mixes digit systems"
             )
     return None
 
@@ -275,7 +307,7 @@ def _rule_of_each_suspect() -> dict[str, str]:
 
 
 _RULE_OF = _rule_of_each_suspect()
-_RUN_RULES = {"text-mojibake": _mojibake, "text-mixed-digits": _mixed_digits}
+_RANK = {rule.id: rank for rank, rule in enumerate(RULES)}
 
 
 def check_text(text: str) -> Iterator[TextFinding]:
@@ -291,21 +323,25 @@ def check_text(text: str) -> Iterator[TextFinding]:
     if hit is None:  # the common case: one scan, and done
         return
     seen: dict[str, list[Any]] = {}  # rule id -> [first char, first offset, count]
+    digits: list[int] = []  # the offsets of the Eastern digits, for text-mixed-digits
     for match in _SUSPECT.finditer(text, hit.start()):
-        rule_id = _RULE_OF[match.group()]
+        char = match.group()
+        rule_id = _RULE_OF[char]
         if rule_id in seen:
             seen[rule_id][2] += 1
         else:
-            seen[rule_id] = [match.group(), match.start(), 1]
-    for rule in RULES:
-        if rule.id not in seen:
-            continue
-        if rule.id in _RUN_RULES:
-            found = _RUN_RULES[rule.id](text)
-            if found is not None:
-                yield found
+            seen[rule_id] = [char, match.start(), 1]
+        if rule_id == "text-mixed-digits":
+            digits.append(match.start())
+    for rule_id in sorted(seen, key=_RANK.__getitem__) if len(seen) > 1 else seen:  # in rule order
+        if rule_id == "text-mojibake":
+            found = _mojibake(text)
+        elif rule_id == "text-mixed-digits":
+            found = _mixed_digits(text, digits)
         else:
-            yield _counted(rule.id, *seen[rule.id])
+            found = _counted(rule_id, *seen[rule_id])
+        if found is not None:
+            yield found
 
 
 def fix_text(
