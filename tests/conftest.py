@@ -9,7 +9,9 @@ and `snapshot` (sha256 of every file under a folder).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,15 @@ from synthetic_project import article as _article
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).parents[1].parent / "shared"
+
+# The entity tagger's network compiles the same programs in many tests (and in the commands they run):
+# one compilation cache for the whole session, removed at its end, spares most of that time.
+_JAX_CACHE = tempfile.mkdtemp(prefix="akhbar-tests-jax-")
+os.environ["JAX_COMPILATION_CACHE_DIR"] = _JAX_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_JAX_CACHE, ignore_errors=True)
 
 
 def _need_shared(*parts: str) -> Path:

@@ -35,11 +35,11 @@ def test_a_fresh_training_scores_exactly_the_record(tmp_path: Path) -> None:
     entities.train(project, seed=0)
     stance.train_stance(project, seed=0)
     figures = json.loads(baselines.to_bytes(baselines.measure(project)))
-    # A fresh training (word clusters learned anew) gives exactly the record.
+    # A fresh training (word vectors learned anew) gives exactly the record.
     assert figures == recorded
 
 
-# Issue 9's target is not reached yet (strict F1 0.690, benchmarks/model.md says what was tried): the gap is
+# Issue 9's target is not reached yet (strict F1 0.711, benchmarks/model.md says what was tried): the gap is
 # stated here rather than hidden, and a model that reaches the target makes this test fail until the mark
 # goes (strict).
 @pytest.mark.xfail(strict=True, reason="strict CAMeL F1 of the recorded model is below the 0.75 target")

@@ -32,7 +32,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Project:
     standard(project)
     done = run(project, "model", "train", "--quick")
     assert done.returncode == 0, done.stderr
-    assert "entities: akhbar-crf-0.0.1-" in done.stdout and "stance: akhbar-tfidf-lr-0.0.1-" in done.stdout
+    assert "entities: akhbar-bilstm-crf-0.0.1-" in done.stdout
+    assert "stance: akhbar-tfidf-lr-0.0.1-" in done.stdout
     return project
 
 

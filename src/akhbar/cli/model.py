@@ -16,8 +16,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "model",
         help="train, run and score the entity tagger and the stance baseline",
         description="The project's own models, trained on CPU from the current release's train split: an "
-        "entity tagger (CRF with word clusters learned from the corpus's articles) and a stance baseline "
-        "(TF-IDF and logistic regression). `train` writes the models under .akhbar/models/ (build "
+        "entity tagger (a BiLSTM-CRF over word vectors learned from the corpus's articles) and a stance "
+        "baseline (TF-IDF and logistic regression). `train` writes the models under .akhbar/models/ (build "
         "artefacts, git-ignored), `predict` writes tags to standard output, `evaluate --record` writes "
         "data/baselines.json; a model's output is a suggestion, never a label.",
     )

@@ -44,7 +44,7 @@ def measure(project: Project) -> dict[str, Any]:
         "split": "test",
         "entities": {
             "model": tagger.version,
-            "kind": "CRF (python-crfsuite)",
+            "kind": "BiLSTM-CRF with character CNN and word2vec vectors (jax, CPU)",
             "training_data": tagger.card.training_data,
             "seed": tagger.card.seed,
             "hyperparameters": tagger.card.hyperparameters,

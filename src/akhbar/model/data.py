@@ -18,6 +18,22 @@ from akhbar.paths import Project
 from akhbar.release import manifest
 from akhbar.scheme import Scheme, load_scheme
 
+# Scheme type -> ANERcorp's own type: the native figures of `evaluate`, and which types an untyped
+# ANERcorp location may be (`inputs.Encoder.allowed`).
+NATIVE = {
+    "PERS": "PERS",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "PRODUCT": "MISC",
+    "EVENT": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "WEBSITE": "MISC",
+}
+
 
 @dataclass(frozen=True)
 class NerRow:

@@ -1,55 +1,72 @@
-"""The entity tagger: a linear-chain CRF (python-crfsuite) over word, clitic-stripped stem, affix,
-character-class and neighbour features, with word clusters learned without labels from the corpus's own
-SaudiNewsNet articles (`clusters`) and a gazetteer of the train split's names.
+"""The entity tagger: a bidirectional LSTM with a CRF on top (`network`, in jax on CPU) over each token's
+word vectors learned without labels from the corpus's own SaudiNewsNet articles (`vectors`), a word
+embedding and a character CNN learned from the gold (`inputs`).
 
 What it learns from: the current release's `ner` train split, every collection, respecting each row's
 annotated types (`data.learned_types`, `data.usable`): a row that never marked a type the model learns is
-left out of training, so that its unmarked names are not taught as O. `extra_wojood` adds the Wojood
-sample's train sentences (real gold, never released).
+left out of training, so that its unmarked names are not taught as O; a name the source marked but the
+import could not type is trained as any type of its kind, not as O (`inputs.Encoder.allowed`).
+`extra_wojood` adds the Wojood sample's train sentences (real gold, never released).
 
-The model is a build artefact in `<root>/.akhbar/models/entities/` (git-ignored) with its card. Its tags
-are suggestions, never labels."""
+Training is deterministic for a seed (batch order, initial weights, dropout). What is kept is a running
+average of the weights over the last steps, steadier than the last step's. The model is a build artefact
+in `<root>/.akhbar/models/entities/` (git-ignored) with its card. Its tags are suggestions, never
+labels."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import random
 import time
-from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from akhbar.errors import UsageError
-from akhbar.model import data
+from akhbar.model import data, network
 from akhbar.model.card import ModelCard, peak_rss_mb, read_card, staged
-from akhbar.model.features import core, normal, sentence_features, split_clitics
+from akhbar.model.inputs import BUCKETS, Vocabulary
+from akhbar.model.vectors import Vectors
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
 
-MODEL_FILE = "model.crfsuite"
+MODEL_FILE = "weights.npz"
+LEXICON_FILE = "lexicon.json"
 # ../shared beside the checkout this package was installed from (the sample is never copied in).
 WOJOOD = Path(__file__).resolve().parents[3].parent / "shared" / "external" / "wojood_sample" / "data"
 
-# Chosen by measurement on the train split (see benchmarks/model.md); quick is for tests on tiny projects.
+# Chosen by measurement on a dev split carved from train (see benchmarks/model.md); quick is for tests
+# on tiny projects.
 HYPERPARAMETERS: dict[str, Any] = {
-    "c1": 0.05,
-    "c2": 0.01,
-    "max_iterations": 100,
-    "window": 2,
-    "hide_names": 0.5,
-    "hide_others": 0.05,
+    "epochs": 20,
+    "batch": 32,
+    "hidden": 128,
+    "word_dim": 50,
+    "char_dim": 32,
+    "filters": 64,
+    "dropout": 0.5,
+    "word_dropout": 0.25,
+    "vector_dropout": 0.1,
+    "learning_rate": 0.002,
+    "clip": 5.0,
+    "average": 0.995,
 }
 QUICK: dict[str, Any] = {
-    "c1": 0.05,
-    "c2": 0.01,
-    "max_iterations": 30,
-    "window": 1,
-    "hide_names": 0.0,
-    "hide_others": 0.0,
+    **HYPERPARAMETERS,
+    "steps": 200,
+    "batch": 8,
+    "hidden": 16,
+    "word_dim": 16,
+    "char_dim": 8,
+    "filters": 16,
+    "dropout": 0.1,
+    "word_dropout": 0.0,  # measured on the suggestion tests' tiny release: with 0.1 it tags unseen words
+    "learning_rate": 0.01,
+    "average": 0.9,
 }
+PREDICT_BATCH = 64
 
 
 def model_dir(project: Project, kind: str = "entities") -> Path:
@@ -61,34 +78,46 @@ class EntityModel:
     version: str
     card: ModelCard
     types: tuple[str, ...]
-    clusters: Mapping[str, tuple[str, ...]]
-    gazetteer: Mapping[str, str]
-    window: int
-    path: Path
+    vocabulary: Vocabulary
+    config: dict[str, Any]
+    weights: dict[str, np.ndarray]
+    pretrained: np.ndarray
 
     def __post_init__(self) -> None:
-        import pycrfsuite
+        import jax
 
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(self.path / MODEL_FILE))
-
-    def features(self, tokens: list[str]) -> list[list[str]]:
-        return sentence_features(tokens, self.clusters, self.gazetteer, self.window)
+        config = self.config
+        self._encoder = self.vocabulary.encoder()
+        self._emissions = jax.jit(
+            lambda params, pretrained, batch: network.emissions(params, pretrained, batch, config)
+        )
+        # Moved to jax's memory once, not with every batch (the vectors alone are tens of megabytes).
+        self._on_device = jax.device_put((self.weights, self.pretrained))
 
     def tag(self, sentences: list[list[str]]) -> list[list[str]]:
         return [tags for tags, _ in self.tag_scored(sentences)]
 
     def tag_scored(self, sentences: list[list[str]]) -> list[tuple[list[str], float]]:
-        """IOB2 tags of the scheme and the probability the CRF gives the whole sequence (lower: less sure).
-        An empty sentence has no tags and probability 1."""
-        out = []
-        for tokens in sentences:
-            if not tokens:
-                out.append(([], 1.0))
-                continue
-            tags = list(self._tagger.tag(self.features(list(tokens))))
-            out.append((iob2(tags), float(self._tagger.probability(tags))))
-        return out
+        """IOB2 tags of the scheme and the probability the CRF gives the tag path (lower: less sure). An
+        empty sentence has no tags and probability 1; one longer than the network's longest batch is
+        tagged in pieces (the probability is their product)."""
+        longest = BUCKETS[-1]
+        pieces: list[list[str]] = []
+        owner: list[int] = []
+        for index, tokens in enumerate(sentences):
+            for start in range(0, len(tokens), longest):
+                pieces.append(list(tokens[start : start + longest]))
+                owner.append(index)
+        found: list[tuple[list[int], float]] = [([], 1.0)] * len(pieces)
+        for positions, batch in self._encoder.batches(pieces, PREDICT_BATCH):
+            scores = np.asarray(self._emissions(*self._on_device, batch))
+            for row, position in enumerate(positions):
+                found[position] = network.viterbi(scores[row, : len(pieces[position])], self.weights)
+        out: list[tuple[list[str], float]] = [([], 1.0) for _ in sentences]
+        for index, (path, probability) in zip(owner, found, strict=True):
+            tags, before = out[index]
+            out[index] = (tags + [self.vocabulary.tags[k] for k in path], before * probability)
+        return [(iob2(tags), probability) for tags, probability in out]
 
 
 def iob2(tags: list[str]) -> list[str]:
@@ -103,36 +132,34 @@ def iob2(tags: list[str]) -> list[str]:
     return fixed
 
 
+def compilation_cache(project: Project) -> None:
+    """Compiled network programs kept under .akhbar/cache/jax: a later command skips their compilation
+    (seconds for each batch shape). A cache the environment names (JAX_COMPILATION_CACHE_DIR) stands."""
+    import jax
+
+    if not jax.config.jax_compilation_cache_dir:
+        jax.config.update("jax_compilation_cache_dir", str(project.state / "cache" / "jax"))
+
+
 def load(project: Project) -> EntityModel:
     folder = model_dir(project)
     if not (folder / MODEL_FILE).is_file() or not (folder / "card.json").is_file():
         raise UsageError("no entity model: run `akhbar model train`")
     card = read_card(folder)
-    extra = json.loads((folder / "lexicon.json").read_text("utf-8"))
+    compilation_cache(project)
+    lexicon = json.loads((folder / LEXICON_FILE).read_text("utf-8"))
+    with np.load(folder / MODEL_FILE) as stored:
+        weights = {name: stored[name] for name in stored.files}
+    pretrained = weights.pop("pretrained")
     return EntityModel(
         version=card.version,
         card=card,
-        types=tuple(extra["types"]),
-        clusters={word: tuple(ids) for word, ids in extra["clusters"].items()},
-        gazetteer=extra["gazetteer"],
-        window=int(card.hyperparameters["window"]),
-        path=folder,
+        types=tuple(lexicon["types"]),
+        vocabulary=Vocabulary(**{name: tuple(values) for name, values in lexicon["vocabulary"].items()}),
+        config=lexicon["config"],
+        weights=weights,
+        pretrained=pretrained,
     )
-
-
-def gazetteer(rows: list[data.NerRow], types: tuple[str, ...]) -> dict[str, str]:
-    """Stems that are mostly a name of one type in the train split: stem -> that type. A stem seen as O
-    more often than as a name is left out (common words are not names)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in rows:
-        for token, tag in zip(row.tokens, data.restrict(row.tags, types), strict=True):
-            counts[split_clitics(normal(core(token)[1]))[1]][tag[2:] if tag != "O" else "O"] += 1
-    found = {}
-    for stem, seen in counts.items():
-        label, n = seen.most_common(1)[0]
-        if label != "O" and n * 2 > sum(seen.values()) and len(stem) > 1:
-            found[stem] = label
-    return dict(sorted(found.items()))
 
 
 def train(
@@ -141,14 +168,12 @@ def train(
     extra_wojood: bool = False,
     seed: int = 0,
     quick: bool = False,
-    clusters: Mapping[str, tuple[str, ...]] | None = None,
+    vectors: Vectors | None = None,
 ) -> ModelCard:
     """Train on the current release's ner train split and store the model with its card (replacing the
-    one before). `clusters` overrides the unsupervised word clusters (None: learned from the corpus, or
-    none when quick)."""
-    import pycrfsuite
-
-    from akhbar.model import clusters as unsupervised
+    one before). `vectors` overrides the word vectors (None: learned from the corpus, or none when
+    quick)."""
+    from akhbar.model import vectors as unsupervised
 
     started = time.perf_counter()
     scheme = load_scheme(project.schema)
@@ -162,69 +187,51 @@ def train(
         raise UsageError(f"release {release} has no ner train rows to learn from")
     types = data.learned_types(rows, scheme)
     kept = [row for row in rows if data.usable(row, types) and row.tokens]
-    params = dict(QUICK if quick else HYPERPARAMETERS)
+    config = dict(QUICK if quick else HYPERPARAMETERS)
     timings: dict[str, Any] = {}
-    if clusters is None and quick:
-        clusters = {}
-    elif clusters is None:
-        clusters_started = time.perf_counter()
-        timings["clusters_cached"] = unsupervised.cached(project, seed=seed)
-        clusters = unsupervised.word_clusters(project, seed=seed)
-        timings["clusters_seconds"] = round(time.perf_counter() - clusters_started, 1)
-    gaz = gazetteer(kept, types)
-    trainer = pycrfsuite.Trainer(verbose=False)
-    chance = random.Random(seed)
-    for row in kept:
-        tags = data.restrict(row.tags, types)
-        trainer.append(sentence_features(row.tokens, clusters, gaz, params["window"]), tags)
-        if params["hide_names"]:
-            # A second copy with the identity of some names (and a few other words) hidden: a third of the
-            # test split's names never occur in train, and a model that saw every name by its word alone
-            # learns little else.
-            hide = frozenset(
-                i
-                for i, tag in enumerate(tags)
-                if chance.random() < (params["hide_names"] if tag != "O" else params["hide_others"])
-            )
-            if hide:
-                trainer.append(sentence_features(row.tokens, clusters, gaz, params["window"], hide), tags)
-    trainer.set_params(
-        {
-            "c1": params["c1"],
-            "c2": params["c2"],
-            "max_iterations": params["max_iterations"],
-            "feature.possible_transitions": True,
-        }
-    )
+    if vectors is None and quick:
+        vectors = unsupervised.unit((), np.zeros((0, unsupervised.PARAMS["vector_size"]), np.float32))
+    elif vectors is None:
+        vectors_started = time.perf_counter()
+        timings["vectors_cached"] = unsupervised.cached(project, seed=seed)
+        vectors = unsupervised.word_vectors(project, seed=seed)
+        timings["vectors_seconds"] = round(time.perf_counter() - vectors_started, 1)
+    vocabulary = Vocabulary.build(kept, types, vectors.words)
+    compilation_cache(project)
+    training_started = time.perf_counter()
+    weights = _fit(kept, types, vocabulary, vectors, config, seed)
+    timings["network_seconds"] = round(time.perf_counter() - training_started, 1)
     with staged(model_dir(project)) as staging:
-        trainer.train(str(staging / MODEL_FILE))
+        np.savez(staging / MODEL_FILE, **weights)
         lexicon = {
             "types": list(types),
-            "clusters": {w: list(c) for w, c in clusters.items()},
-            "gazetteer": gaz,
+            "config": config,
+            "vocabulary": {
+                "tags": list(vocabulary.tags),
+                "words": list(vocabulary.words),
+                "chars": list(vocabulary.chars),
+                "pretrained": list(vocabulary.pretrained),
+            },
         }
-        (staging / "lexicon.json").write_text(
+        (staging / LEXICON_FILE).write_text(
             json.dumps(lexicon, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8"
         )
         digest = hashlib.sha256()
-        for name in (MODEL_FILE, "lexicon.json"):
+        for name in (MODEL_FILE, LEXICON_FILE):
             digest.update((staging / name).read_bytes())
         card = ModelCard(
             kind="entities",
-            version=f"akhbar-crf-{release}-{digest.hexdigest()[:10]}",
+            version=f"akhbar-bilstm-crf-{release}-{digest.hexdigest()[:10]}",
             release=release,
             training_data=_training_data(rows, kept, types, extra_wojood),
             features=[
-                "normalised word, clitic-stripped stem and its proclitics",
-                "stem prefixes and suffixes (1-3), length, character classes",
-                f"neighbours within {params['window']}: word, stem, proclitics, class, clusters, gazetteer",
-                "next-word bigram",
-                "a second copy of each sentence with the word identity of some names hidden",
-                "word2vec k-means clusters of word and stem from the SaudiNewsNet articles"
-                + (f" ({unsupervised.describe(len(clusters))})" if clusters else " (none: quick)"),
-                "gazetteer of train-split name stems",
+                "normalised word: pretrained vector (frozen) and a trainable embedding (words seen twice)",
+                "clitic-stripped stem: pretrained vector (frozen); proclitics and character class",
+                "characters: a CNN (width 3) over the normalised token, max-pooled",
+                "a bidirectional LSTM over the sentence, a CRF over its tag scores (partial labels)",
+                (vectors.describe() if vectors.words else "no pretrained word vectors (quick)"),
             ],
-            hyperparameters={**params, "algorithm": "lbfgs", "quick": quick},
+            hyperparameters={**config, "optimizer": "adam", "quick": quick},
             seed=seed,
             timings=timings,
         )
@@ -232,6 +239,57 @@ def train(
         card.peak_rss_mb = round(peak_rss_mb(), 1)
         card.write(staging)
     return card
+
+
+def _fit(
+    rows: list[data.NerRow],
+    types: tuple[str, ...],
+    vocabulary: Vocabulary,
+    vectors: Vectors,
+    config: dict[str, Any],
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """The averaged weights after `epochs` passes over the rows (quick: `steps` batches), batches in a
+    seeded order."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    encoder = vocabulary.encoder()
+    allowed = [encoder.allowed(row, types) for row in rows]
+    batches = [
+        arrays for _, arrays in encoder.batches([row.tokens for row in rows], config["batch"], allowed)
+    ]
+    width = vectors.vectors.shape[1]
+    pretrained = jnp.asarray(
+        np.vstack([np.zeros((1, width), np.float32), vectors.vectors.reshape(-1, width)])
+    )
+    params = network.init(seed, vocabulary.sizes(), config, width)
+    optimizer = optax.chain(optax.clip_by_global_norm(config["clip"]), optax.adam(config["learning_rate"]))
+    decay = config["average"]
+
+    @jax.jit
+    def step(params: Any, state: Any, average: Any, pretrained: Any, batch: Any, key: Any) -> Any:
+        grads = jax.grad(lambda p: network.loss(p, pretrained, batch, config, key))(params)
+        updates, state = optimizer.update(grads, state, params)
+        params = optax.apply_updates(params, updates)
+        average = jax.tree.map(lambda a, p: decay * a + (1 - decay) * p, average, params)
+        return params, state, average
+
+    state = optimizer.init(params)
+    average = params
+    key = jax.random.PRNGKey(seed + 1)
+    order = np.random.default_rng(seed)
+    # `steps` (quick models only) caps the training at that many batches, however many rows there are.
+    steps = config.get("steps") or config["epochs"] * len(batches)
+    while steps > 0:
+        for index in order.permutation(len(batches))[:steps]:
+            key, subkey = jax.random.split(key)
+            params, state, average = step(params, state, average, pretrained, batches[index], subkey)
+        steps -= len(batches)
+    weights = {name: np.asarray(value) for name, value in average.items()}
+    weights["pretrained"] = np.asarray(pretrained)
+    return weights
 
 
 def _training_data(

@@ -21,20 +21,6 @@ from typing import Any
 from akhbar.model import data
 from akhbar.model.entities import iob2
 
-# Scheme type -> ANERcorp's own type, for the native figures.
-NATIVE = {
-    "PERS": "PERS",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "PRODUCT": "MISC",
-    "EVENT": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-    "WEBSITE": "MISC",
-}
 CAMEL = ("PERS", "ORG", "LOC")
 
 
@@ -100,7 +86,7 @@ def entity_scores(
             pred_rows.append(data.restrict(predicted[i], scored))
             if row.source_tags:
                 native_gold.append(row.source_tags)
-                native_pred.append(iob2(_retype(predicted[i], NATIVE)))
+                native_pred.append(iob2(_retype(predicted[i], data.NATIVE)))
         entry: dict[str, Any] = {
             "rows": len(indices),
             "tokens": sum(len(rows[i].tokens) for i in indices),

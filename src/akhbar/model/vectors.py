@@ -1,7 +1,6 @@
-"""Word clusters learned without labels from the corpus's own SaudiNewsNet articles: word2vec vectors
-(gensim, one worker and a fixed seed, so two runs give the same vectors) grouped by k-means at several
-granularities. A word's feature is its cluster id at each granularity: names the train split never saw
-share clusters with names it did.
+"""Word vectors learned without labels from the corpus's own SaudiNewsNet articles: word2vec (gensim, one
+worker and a fixed seed, so two runs give the same vectors). The entity tagger reads them frozen: names
+the train split never saw have vectors near those of names it did.
 
 Only the articles of the collection `saudinewsnet` are read (never a test split of a labelled
 collection). The result is cached under `.akhbar/models/unsupervised/`, keyed by the articles' bytes,
@@ -14,6 +13,7 @@ import json
 import tempfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,22 @@ PARAMS = {
     "min_count": 5,
     "sg": 0,
     "epochs": 5,
-    "k": [64, 256, 1024],
-    "max_words": 400000,
     "input": "corpus_file",
 }
 _WORD = regex.compile(r"[\p{L}\p{M}\p{Nd}]+|[^\s\p{L}\p{M}\p{Nd}]")
 
 
-def describe(words: int) -> str:
-    p = PARAMS
-    return (
-        f"CBOW {p['vector_size']}d, window {p['window']}, {p['epochs']} epochs; k-means "
-        f"k={'/'.join(map(str, p['k']))} over {words} words (seen at least {p['min_count']} times, "
-        f"at most the {p['max_words']} most frequent)"
-    )
+@dataclass(frozen=True)
+class Vectors:
+    words: tuple[str, ...]
+    vectors: Any  # numpy float32 [words, width], each of unit length
+
+    def describe(self) -> str:
+        p = PARAMS
+        return (
+            f"word2vec CBOW {p['vector_size']}d, window {p['window']}, {p['epochs']} epochs, "
+            f"{len(self.words)} words seen at least {p['min_count']} times in the SaudiNewsNet articles"
+        )
 
 
 def _files(project: Project) -> list[Path]:
@@ -81,7 +83,7 @@ def _key(files: list[Path], seed: int) -> str:
 
 
 def _cache(project: Project, files: list[Path], seed: int) -> Path:
-    return project.state / "models" / "unsupervised" / f"clusters-{_key(files, seed)}.json"
+    return project.state / "models" / "unsupervised" / f"vectors-{_key(files, seed)}.npz"
 
 
 def cached(project: Project, *, seed: int = 0) -> bool:
@@ -89,29 +91,26 @@ def cached(project: Project, *, seed: int = 0) -> bool:
     return bool(files) and _cache(project, files, seed).is_file()
 
 
-def word_clusters(project: Project, *, seed: int = 0) -> dict[str, tuple[str, ...]]:
-    """word -> its cluster id at each granularity (coarse to fine), from cache or learned now. No
-    SaudiNewsNet articles in the project: no clusters."""
+def word_vectors(project: Project, *, seed: int = 0) -> Vectors:
+    """The vectors, from cache or learned now. No SaudiNewsNet articles in the project: no vectors."""
+    import numpy as np
+
     files = _files(project)
     if not files:
-        return {}
+        return Vectors((), np.zeros((0, PARAMS["vector_size"]), np.float32))
     cache = _cache(project, files, seed)
-    if cache.is_file():
-        return {word: tuple(ids) for word, ids in json.loads(cache.read_text("utf-8")).items()}
-    found = learn(files, seed=seed)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(".tmp")
-    temporary.write_text(
-        json.dumps(found, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8"
-    )
-    temporary.replace(cache)
-    return found
+    if not cache.is_file():
+        found = learn(files, seed=seed)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(".tmp.npz")
+        np.savez(temporary, words=np.asarray(found.words), vectors=found.vectors)
+        temporary.replace(cache)
+    with np.load(cache) as stored:
+        return Vectors(tuple(str(word) for word in stored["words"]), stored["vectors"])
 
 
-def learn(files: list[Path], *, seed: int = 0) -> dict[str, tuple[str, ...]]:
-    import numpy as np
+def learn(files: list[Path], *, seed: int = 0) -> Vectors:
     from gensim.models import Word2Vec
-    from sklearn.cluster import MiniBatchKMeans
 
     # The articles are tokenised once into a plain file that gensim reads in C (corpus_file): the
     # tokenizer in Python on every epoch would cost more than the training.
@@ -120,26 +119,22 @@ def learn(files: list[Path], *, seed: int = 0) -> dict[str, tuple[str, ...]]:
         with text.open("w", encoding="utf-8") as handle:
             for tokens in sentences(files):
                 handle.write(" ".join(tokens) + "\n")
-        return _learn(text, seed, np, Word2Vec, MiniBatchKMeans)
+        model = Word2Vec(
+            corpus_file=str(text),
+            vector_size=PARAMS["vector_size"],
+            window=PARAMS["window"],
+            min_count=PARAMS["min_count"],
+            sg=PARAMS["sg"],
+            epochs=PARAMS["epochs"],
+            workers=1,
+            seed=seed,
+            hashfxn=_hash,
+        )
+    return unit(tuple(model.wv.index_to_key), model.wv.vectors)
 
 
-def _learn(text: Path, seed: int, np: Any, Word2Vec: Any, MiniBatchKMeans: Any) -> dict[str, tuple[str, ...]]:
-    model = Word2Vec(
-        corpus_file=str(text),
-        vector_size=PARAMS["vector_size"],
-        window=PARAMS["window"],
-        min_count=PARAMS["min_count"],
-        sg=PARAMS["sg"],
-        epochs=PARAMS["epochs"],
-        workers=1,
-        seed=seed,
-        hashfxn=_hash,
-    )
-    words = model.wv.index_to_key[: PARAMS["max_words"]]
-    vectors = np.asarray([model.wv[word] for word in words], dtype=np.float64)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
-    ids = []
-    for k in PARAMS["k"]:
-        kmeans = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096, max_iter=50)
-        ids.append(kmeans.fit_predict(vectors))
-    return {word: tuple(str(int(level[i])) for level in ids) for i, word in enumerate(words)}
+def unit(words: tuple[str, ...], vectors: Any) -> Vectors:
+    import numpy as np
+
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return Vectors(words, vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-6))
