@@ -14,10 +14,7 @@ updated wins, then the highest record id, then the first read.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -26,9 +23,9 @@ import orjson
 from akhbar.corpus import iter_annotations, iter_articles, text_sha256
 from akhbar.paths import Project
 from akhbar.quality.adjudicate import span_keys
+from akhbar.scratch import ScratchDatabase
 
 SpanKey = tuple[int, int, str]
-BATCH = 10_000  # rows per executemany: bounded memory, few round trips
 
 _TABLES = """
 CREATE TABLE article (id TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
@@ -62,12 +59,9 @@ class ItemVotes:
     article, or on an article that is gone), ground-truth records included."""
 
     def __init__(self, project: Project) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="akhbar-votes-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "votes.sqlite")
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
-            self._db.execute(f"PRAGMA {pragma}")
+        self._scratch = ScratchDatabase("akhbar-votes-", _TABLES)
+        self._db = self._scratch.db
         try:
-            self._db.executescript(_TABLES)
             self._load(project)
             self.stale: int = self._db.execute(_STALE).fetchone()[0]
         except BaseException:
@@ -83,14 +77,13 @@ class ItemVotes:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
-        self._folder.cleanup()
+        self._scratch.close()
 
     def _load(self, project: Project) -> None:
         # A repeated article id keeps the last text read, as a dict of hashes would.
         articles = ((article["id"], text_sha256(article["text"])) for article in iter_articles(project))
-        _insert(self._db, "INSERT OR REPLACE INTO article VALUES (?, ?)", articles)
-        _insert(self._db, "INSERT INTO vote VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(project))
+        self._scratch.insert("INSERT OR REPLACE INTO article VALUES (?, ?)", articles)
+        self._scratch.insert("INSERT INTO vote VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(project))
         self._db.commit()
 
     def stance(self) -> Iterator[dict[str, str | None]]:
@@ -143,13 +136,3 @@ def _rows(project: Project) -> Iterator[tuple[Any, ...]]:
             int(bool(record.get("ground_truth"))),
             value,
         )
-
-
-def _insert(db: sqlite3.Connection, statement: str, rows: Iterator[tuple[Any, ...]]) -> None:
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            db.executemany(statement, batch)
-            batch.clear()
-    db.executemany(statement, batch)

@@ -13,9 +13,12 @@ from typing import Any
 from akhbar.corpus import Kind
 from akhbar.validate.files import guess_encoding, lines
 from akhbar.validate.findings import Finding, Report
+from akhbar.validate.pending import Pending, Row, row
 from akhbar.validate.records import Rules, check_collection, check_record, check_spans_against, parse_line
 
 WITH_COLLECTION = ("article", "target", "annotation")
+# Kinds whose records go to the pending index rather than memory: there is one or more per article.
+PENDING = ("annotation", "split")
 
 
 @dataclass
@@ -27,8 +30,8 @@ class Context:
     rules: Rules
     # The collection registry the records are checked against (None: none known, nothing checked).
     registry: dict[str, dict[str, Any]] | None = None
-    # The annotations waiting for their article's text: article id -> [(file shown, line, record)].
-    pending: dict[str, list[tuple[str, int, dict[str, Any]]]] = field(default_factory=dict)
+    # The annotations waiting for their article's text, on disk (None: no annotation files checked).
+    pending: Pending | None = None
 
 
 # Set in a worker process only, by start_worker: the context its pool was started with.
@@ -57,6 +60,8 @@ class Chunk:
     span_findings: list[Finding] = field(default_factory=list)
     keys: list[tuple[str, int]] = field(default_factory=list)
     kept: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # Annotation and split records, reduced to what the pending index keeps.
+    rows: list[Row] = field(default_factory=list)
     records: int = 0
     lines: int = 0
     utf8_text: bool = False
@@ -122,10 +127,12 @@ def check_chunk(task: Task, context: Context) -> Chunk:
             key = record.get(key_field)
             if isinstance(key, str):
                 out.keys.append((key, number))
-            if item.kind != "article":
+            if item.kind in PENDING:
+                out.rows.append(row(number, record, raw, item.kind == "annotation"))
+            elif item.kind != "article":
                 out.kept.append((number, record))
-            elif isinstance(key, str) and key in pending and isinstance(record.get("text"), str):
-                for ann_shown, ann_line, annotation in pending[key]:
+            elif pending is not None and isinstance(key, str) and isinstance(record.get("text"), str):
+                for ann_shown, ann_line, annotation in pending.of_article(key):
                     out.span_findings += check_spans_against(record["text"], annotation, ann_shown, ann_line)
     except OSError as error:
         out.findings.append(

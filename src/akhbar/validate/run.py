@@ -1,8 +1,9 @@
 """Validate a corpus (or some of its files): every record, then the references between them.
 
-Targets, annotations and splits are checked first and kept (they are small); the articles are then
-streamed, in parallel chunks on large corpora, and every annotation's spans are checked when its
-article goes by. So memory holds the annotations and the ids, never the article texts.
+Targets, annotations and splits are checked first: the targets are kept (they are few), the annotation
+and split records go to an on-disk index keyed by article id (validate.pending). The articles are then
+streamed, in parallel chunks on large corpora, and every annotation's spans are checked when its article
+goes by. So memory holds the ids and the targets, never the article texts or the annotations.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from akhbar.validate.chunk import (
 )
 from akhbar.validate.files import chunks
 from akhbar.validate.findings import Finding, Report
+from akhbar.validate.pending import Pending, Reference
 from akhbar.validate.records import Rules
 
 CHUNK_BYTES = 4 << 20
@@ -52,7 +54,8 @@ def _results(tasks: list[Task], jobs: int, context: Context) -> Iterator[tuple[T
 
 
 def _check_files(files: list[File], jobs: int, ids: Ids, report: Report, context: Context) -> list[Merged]:
-    """Check every line of the files; returns the files that could be read as UTF-8."""
+    """Check every line of the files; returns the files that could be read as UTF-8 (their annotation and
+    split records go to the context's pending index, the others stay in Merged.kept)."""
     tasks = []
     for item in files:
         try:
@@ -69,13 +72,22 @@ def _check_files(files: list[File], jobs: int, ids: Ids, report: Report, context
     for task, chunk in _results(tasks, jobs, context):
         report.findings += chunk.span_findings
         if current is None or current.file is not task.file:
-            if current is not None and current.finish(report):
-                done.append(current)
+            if current is not None:
+                _finish(current, report, done, context.pending)
             current = Merged(task.file, ids)
+        if chunk.rows and context.pending is not None:
+            context.pending.add(task.file.shown, current.lines, chunk.rows)
         current.add(chunk)
-    if current is not None and current.finish(report):
-        done.append(current)
+    if current is not None:
+        _finish(current, report, done, context.pending)
     return done
+
+
+def _finish(merged: Merged, report: Report, done: list[Merged], pending: Pending | None) -> None:
+    if merged.finish(report):
+        done.append(merged)
+    elif pending is not None:
+        pending.drop(merged.file.shown)  # not UTF-8: none of its records count
 
 
 def _kind(path: Path, project: Project) -> Kind | None:
@@ -139,14 +151,15 @@ def validate_paths(
     small = [item for item in files if item.kind not in ("article", "collection")]
     articles = [item for item in files if item.kind == "article"]
     registry = _registry(registries, project, jobs, ids, report, bool(small or articles), Context(rules))
-    context = Context(rules, registry)
-    kept = {merged.file: merged.kept for merged in _check_files(small, jobs, ids, report, context)}
-    for item, records in kept.items():
-        for line, record in records if item.kind == "annotation" else ():
-            if isinstance(record.get("article_id"), str):
-                context.pending.setdefault(record["article_id"], []).append((item.shown, line, record))
-    _check_files(articles, jobs, ids, report, context)
-    _check_references(ids.where.get("article", {}), kept, bool(articles), report)
+    pending = Pending()
+    try:
+        context = Context(rules, registry, pending)
+        kept = {merged.file: merged.kept for merged in _check_files(small, jobs, ids, report, context)}
+        pending.seal()
+        _check_files(articles, jobs, ids, report, context)
+        _check_references(ids.where.get("article", {}), kept, pending, bool(articles), report)
+    finally:
+        pending.close()
     return report
 
 
@@ -181,9 +194,12 @@ def _registry(
 def _check_references(
     articles: dict[str, int],
     kept: dict[File, list[tuple[int, dict[str, Any]]]],
+    pending: Pending,
     have_articles: bool,
     report: Report,
 ) -> None:
+    """The references of the files in `kept` (their records for targets; for annotations and splits,
+    an empty list there, the records in `pending`), in file and line order."""
     have_targets = any(item.kind == "target" for item in kept)
     if kept and not have_articles:
         report.notes.append("no article files were checked, so references to articles were not checked")
@@ -207,10 +223,10 @@ def _check_references(
                 ids = record.get("article_ids")
                 for index, article_id in enumerate(ids if isinstance(ids, list) else []):
                     missing_article(item, line, article_id, f"$.article_ids[{index}]")
-            else:
-                missing_article(item, line, record.get("article_id"), "$.article_id")
-                if item.kind == "annotation":
-                    _check_target(item, line, record, targets if have_targets else None, report)
+        for reference in pending.references(item.shown):
+            missing_article(item, reference.line, reference.article_id, "$.article_id")
+            if item.kind == "annotation":
+                _check_target(item, reference, targets if have_targets else None, report)
     if not have_targets and any(item.kind == "annotation" for item in kept):
         report.notes.append("no target files were checked, so references to stance targets were not checked")
     _check_duplicate_claims(kept, report)
@@ -255,10 +271,10 @@ def _check_duplicate_claims(kept: dict[File, list[tuple[int, dict[str, Any]]]], 
 
 
 def _check_target(
-    item: File, line: int, record: dict[str, Any], targets: dict[str, list[Any]] | None, report: Report
+    item: File, reference: Reference, targets: dict[str, list[Any]] | None, report: Report
 ) -> None:
-    target_id, article_id = record.get("target_id"), record.get("article_id")
-    if targets is None or not isinstance(target_id, str):
+    line, target_id, article_id = reference.line, reference.target_id, reference.article_id
+    if targets is None or target_id is None:
         return
     if target_id not in targets:
         report.findings.append(
