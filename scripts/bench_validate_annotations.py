@@ -161,8 +161,7 @@ def _markdown(rows: list[dict]) -> str:  # type: ignore[type-arg]
             "",
             f"Peak memory grows by {growth:.0f} bytes per article from {first['articles']:,} to "
             f"{last['articles']:,} articles (the annotations wait on disk, in a temporary SQLite index by "
-            "article id; the ids stay in memory). Before that index, the same corpus took 567-574 MiB at "
-            "20,000 articles and 1,375-1,381 MiB at 50,000 (about 28 KiB per annotated article).",
+            "article id; the ids stay in memory).",
         ]
     return "\n".join(lines) + "\n"
 

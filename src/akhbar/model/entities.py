@@ -193,8 +193,7 @@ def train(
         vectors = unsupervised.unit((), np.zeros((0, unsupervised.PARAMS["vector_size"]), np.float32))
     elif vectors is None:
         vectors_started = time.perf_counter()
-        timings["vectors_cached"] = unsupervised.cached(project, seed=seed)
-        vectors = unsupervised.word_vectors(project, seed=seed)
+        vectors, timings["vectors_cached"] = unsupervised.word_vectors(project, seed=seed)
         timings["vectors_seconds"] = round(time.perf_counter() - vectors_started, 1)
     vocabulary = Vocabulary.build(kept, types, vectors.words)
     compilation_cache(project)

@@ -86,27 +86,24 @@ def _cache(project: Project, files: list[Path], seed: int) -> Path:
     return project.state / "models" / "unsupervised" / f"vectors-{_key(files, seed)}.npz"
 
 
-def cached(project: Project, *, seed: int = 0) -> bool:
-    files = _files(project)
-    return bool(files) and _cache(project, files, seed).is_file()
-
-
-def word_vectors(project: Project, *, seed: int = 0) -> Vectors:
-    """The vectors, from cache or learned now. No SaudiNewsNet articles in the project: no vectors."""
+def word_vectors(project: Project, *, seed: int = 0) -> tuple[Vectors, bool]:
+    """The vectors, and whether they were read from the cache (else learned now; the articles are hashed
+    once for the cache's key). No SaudiNewsNet articles in the project: no vectors."""
     import numpy as np
 
     files = _files(project)
     if not files:
-        return Vectors((), np.zeros((0, PARAMS["vector_size"]), np.float32))
+        return Vectors((), np.zeros((0, PARAMS["vector_size"]), np.float32)), False
     cache = _cache(project, files, seed)
-    if not cache.is_file():
+    was_cached = cache.is_file()
+    if not was_cached:
         found = learn(files, seed=seed)
         cache.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache.with_suffix(".tmp.npz")
         np.savez(temporary, words=np.asarray(found.words), vectors=found.vectors)
         temporary.replace(cache)
     with np.load(cache) as stored:
-        return Vectors(tuple(str(word) for word in stored["words"]), stored["vectors"])
+        return Vectors(tuple(str(word) for word in stored["words"]), stored["vectors"]), was_cached
 
 
 def learn(files: list[Path], *, seed: int = 0) -> Vectors:
