@@ -178,7 +178,7 @@ STEPS = [
     ("akhbar.release.build", "index_articles", "index: articles read, leakage keys (2 workers), SQLite"),
     ("akhbar.release.build", "assign", "groups (components of shared keys) and splits"),
     ("akhbar.release.build", "_write_batch", "rows: articles read again, adjudication, rows"),
-    ("akhbar.release.rows", "tokenize", "  of which tokenization (ner rows)"),
+    ("akhbar.release.rows", "token_columns", "  of which tokenization (ner rows)"),
     ("akhbar.release.parquet.SplitWriter", "_to_arrow", "  of which Python rows to Arrow batches"),
     ("akhbar.release.parquet.SplitWriter", "_write", "  of which Parquet writing (row groups)"),
     ("akhbar.release.parquet.SplitWriter", "close", "Parquet: last row groups, files closed"),

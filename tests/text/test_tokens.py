@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conll import layers_to_spans, read_conll, spans_to_layers, tags_to_spans
 
-from akhbar.text.tokens import Span, Token, outermost, spans_to_tags, tokenize
+from akhbar.text.tokens import Span, Token, outermost, spans_to_tags, tokenize, tokens_inside
 
 WOJOOD = Path(__file__).resolve().parents[3] / "shared" / "external" / "wojood_sample" / "data"
 
@@ -54,6 +54,21 @@ def test_cuts_inside_a_token_split_it_and_are_counted() -> None:
     tokens, splits = tokenize(text, cuts=(army, army + 5, city, city + 5))
     assert [t.text for t in tokens] == ["التقى", "الوزير", "ب", "الجيش", "و", "بغداد", "اليوم"]
     assert splits == 2  # the end cuts fall on token edges already
+
+
+def test_two_cuts_inside_one_token_split_it_in_three() -> None:
+    text = "قال وبالجيش"
+    proclitic = text.index("بال")
+    tokens, splits = tokenize(text, cuts=(proclitic, proclitic + 1, len(text)))
+    assert [t.text for t in tokens] == ["قال", "و", "ب", "الجيش"] and splits == 2
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+def test_tokens_inside_a_span_are_only_the_whole_ones() -> None:
+    starts, ends = [0, 4, 10], [3, 9, 12]  # tokens 0-3, 4-9, 10-12
+    assert tokens_inside(starts, ends, 4, 12) == range(1, 3)
+    assert tokens_inside(starts, ends, 5, 12) == range(2, 3)  # token 4-9 straddles the span's start
+    assert not tokens_inside(starts, ends, 5, 9)
 
 
 def test_outermost_keeps_containers_and_reports_nested_and_crossing() -> None:

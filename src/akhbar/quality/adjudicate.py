@@ -131,8 +131,13 @@ def candidates(records: dict[str, dict[str, Any]]) -> dict[SpanKey, tuple[dict[s
     """Every distinct span among the records, with the annotators who drew it."""
     found: dict[SpanKey, tuple[dict[str, Any], list[str]]] = {}
     for annotator, record in records.items():
-        for key, span in span_keys(record).items():
-            found.setdefault(key, (span, []))[1].append(annotator)
+        # as `span_keys`, but a span is copied only for the first annotator who drew it (the copy kept)
+        drawn = {(span["start"], span["end"], span["label"]): span for span in record.get("spans") or ()}
+        for key, span in drawn.items():
+            if key in found:
+                found[key][1].append(annotator)
+            else:
+                found[key] = (_span(span), [annotator])
     return dict(sorted(found.items()))
 
 

@@ -8,8 +8,11 @@ groups, once for the rows) and rows go to Parquet in row groups as they are made
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,16 @@ from akhbar.release.index import (
     select,
 )
 from akhbar.release.parquet import ReleaseCheckError, SplitWriter, check_file_schema, sha256_file
-from akhbar.release.rows import RowStats, annotated, article_row, ner_rows, source_spans, stance_row, terms
+from akhbar.release.rows import (
+    RowStats,
+    annotated,
+    article_row,
+    codes,
+    ner_rows,
+    source_spans,
+    stance_row,
+    terms,
+)
 from akhbar.release.settings import CONFIGS, SPLITS, Settings
 from akhbar.release.splits import ASSIGNMENT_FILE, SplitReport, assign, leakage, load_kept, write_assignment
 from akhbar.scheme import Scheme, load_scheme
@@ -99,7 +111,10 @@ def build(
         }
         stats = RowStats()
         total = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        with tqdm(total=total, unit="article", disable=not progress, desc="release") as bar:
+        with (
+            tqdm(total=total, unit="article", disable=not progress, desc="release") as bar,
+            _no_cycle_collection(),
+        ):
             for batch in batches(project):
                 _write_batch(
                     db, batch, writers, claims, target_terms, scheme, stats, tally, settings.pair_reason
@@ -160,6 +175,21 @@ def build(
     return Built(files, rows, labels, report, split_report, total, dict(sorted(sizes.items())))
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: the rows pass makes millions of short-lived containers
+    (records, spans, rows) and no reference cycle, so reference counting frees them all; the collector's
+    passes over a batch's live objects took about a sixth of the pass (1.2 s of 7.6 s at 10,000 synthetic
+    articles) and found nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _collection_terms(project: Project) -> dict[str, dict[str, Any]]:
     """Each registry collection's name, kind and terms, for the card, the datasheet and LICENSE.md."""
     keep = ("name", "kind", "license", "license_url", "attribution", "annotated_labels")
@@ -204,6 +234,7 @@ def _write_batch(
                 else:
                     tally.stale.add(record["id"])
     decided = adjudicate(current)
+    code = codes(scheme)  # once a batch: the cache's key, the scheme, is slow to hash
     used: dict[str, list[dict[str, Any]]] = {}
     for record in current:
         used.setdefault(record["article_id"], []).append(record)
@@ -237,7 +268,7 @@ def _write_batch(
         made_from = entity_records + [
             item for d in released for item in [*_voters(records, d), target_terms[d.target_id]]
         ]
-        row = article_row(article, entities, stances, scheme, terms(article, made_from))
+        row = article_row(article, entities, stances, code, terms(article, made_from))
         writers["articles"][split].add(row)
         tally.count(collection, "rows", ["articles"])
         tally.count(collection, "entities", [s["label"] for s in row_spans(entities)])
@@ -252,16 +283,20 @@ def _write_batch(
             ner_terms = terms(article, entity_records)
             labels = annotated(entity_records, scheme.entity_names)
             native = source_spans(entity_records)
-            for ner in ner_rows(article, entities.spans, split, scheme, stats, ner_terms, labels, native):
+            made = tokens = 0
+            for ner in ner_rows(article, entities.spans, split, code, stats, ner_terms, labels, native):
                 writers["ner"][split].add(ner)
-                tally.count(collection, "rows", ["ner"])
-                tally.count(collection, "tokens", {"ner": len(ner["tokens"])})
+                made += 1
+                tokens += len(ner["tokens"])
+            if made:  # counted once per article, not once per row
+                tally.count(collection, "rows", {"ner": made})
+                tally.count(collection, "tokens", {"ner": tokens})
         for decision, claim in stances:
             if decision.label is not None:
                 voters = _voters(records, decision)
                 row_terms = terms(article, [*voters, target_terms[decision.target_id]])
                 labels = annotated(voters, scheme.stance_names)
-                row = stance_row(article, decision, claim, scheme, row_terms, labels)
+                row = stance_row(article, decision, claim, code, row_terms, labels)
                 if pair_reason:
                     row["pair_reason"] = reasons.get((article["id"], decision.target_id))
                 writers["stance"][split].add(row)

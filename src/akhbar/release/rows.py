@@ -15,6 +15,7 @@ from (`terms`: licences combined with AND, never widened); `ner` and `stance` ro
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,7 +26,7 @@ from akhbar.importers.anercorp import ORPHAN
 from akhbar.quality.adjudicate import EntityDecision, StanceDecision
 from akhbar.registry import combine_attributions, combine_licenses
 from akhbar.scheme import Scheme
-from akhbar.text.tokens import Span, outermost, source_tokens, spans_to_tags, tokenize
+from akhbar.text.tokens import Span, outermost, source_tokens, token_columns, tokens_inside
 
 
 @dataclass
@@ -95,10 +96,9 @@ def article_row(
     article: dict[str, Any],
     entities: EntityDecision | None,
     stances: list[tuple[StanceDecision, str]],
-    scheme: Scheme,
+    code: Codes,
     row_terms: dict[str, str],
 ) -> dict[str, Any]:
-    code = codes(scheme)
     spans = (
         sorted(entities.spans or (), key=lambda s: (s["start"], -s["end"], s["label"])) if entities else []
     )
@@ -131,13 +131,13 @@ def ner_rows(
     article: dict[str, Any],
     spans: tuple[dict[str, Any], ...],
     split: str,
-    scheme: Scheme,
+    code: Codes,
     stats: RowStats,
     row_terms: dict[str, str],
     annotated_labels: list[str],
     source_spans: list[dict[str, Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    tag_index = codes(scheme).tag
+    tag_index = code.tag
     text = article["text"]
     kept, dropped = outermost(Span(s["start"], s["end"], s["label"]) for s in spans)
     for span in dropped:
@@ -146,32 +146,50 @@ def ner_rows(
         else:
             stats.crossing_spans += 1
     cuts = [edge for span in kept for edge in (span.start, span.end)]
+    # kept spans do not overlap: their starts and their ends both ascend
+    kept_starts = [span.start for span in kept]
+    kept_ends = [span.end for span in kept]
     from_source = article.get("kind") == "sentences"
     for index, start, end in paragraphs(text):
+        # the spans that overlap the paragraph: no other one can cut or tag its tokens
+        local = kept[bisect.bisect_right(kept_ends, start) : bisect.bisect_left(kept_starts, end)]
         if from_source:
             tokens = source_tokens(text, start, end)
-            edges = {edge for token in tokens for edge in (token.start, token.end)}
+            texts = [token.text for token in tokens]
+            starts = [token.start for token in tokens]
+            ends = [token.end for token in tokens]
+            edges = {*starts, *ends}
             stats.edges_inside_source_tokens += sum(
                 1 for cut in cuts if start < cut < end and cut not in edges
             )
         else:
-            tokens, splits = tokenize(text, start, end, cuts)
+            texts, starts, ends, splits = token_columns(
+                text, start, end, [edge for span in local for edge in (span.start, span.end)]
+            )
             stats.tokens_split += splits
-        if not tokens:
+        if not texts:
             continue
-        tags = spans_to_tags(tokens, kept)
-        stats.count("ner", split, [f"entity:{tag[2:]}" for tag in tags if tag.startswith("B-")])
+        # IOB2 as `spans_to_tags` makes them, straight to their ids
+        tags = [tag_index["O"]] * len(texts)
+        opened: list[str] = []
+        for span in local:
+            inside = tokens_inside(starts, ends, span.start, span.end)
+            if inside:
+                tags[inside.start] = tag_index["B-" + span.label]
+                tags[inside.start + 1 : inside.stop] = [tag_index["I-" + span.label]] * (len(inside) - 1)
+                opened.append(f"entity:{span.label}")
+        stats.count("ner", split, opened)
         yield {
             "id": f"{article['id']}-{index}",
             "article_id": article["id"],
             "paragraph": index,
-            "tokens": [token.text for token in tokens],
-            "ner_tags": [tag_index[tag] for tag in tags],
-            "token_starts": [token.start for token in tokens],
-            "token_ends": [token.end for token in tokens],
+            "tokens": texts,
+            "ner_tags": tags,
+            "token_starts": starts,
+            "token_ends": ends,
             **row_terms,
             "annotated_labels": annotated_labels,
-            "source_tags": source_tags(tokens, source_spans) if source_spans is not None else [],
+            "source_tags": source_tags(starts, ends, source_spans) if source_spans is not None else [],
         }
 
 
@@ -189,17 +207,16 @@ def source_spans(records: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     ]
 
 
-def source_tags(tokens: list[Any], spans: list[dict[str, Any]]) -> list[str]:
-    """IOB2 tags of the source's labels over the tokens. A span the source opened with I- (an entity whose
-    start is in doubt, kept as the source has it) starts with I- here too."""
-    tags = ["O"] * len(tokens)
+def source_tags(starts: list[int], ends: list[int], spans: list[dict[str, Any]]) -> list[str]:
+    """IOB2 tags of the source's labels over the tokens (their starts and ends, in text order). A span the
+    source opened with I- (an entity whose start is in doubt, kept as the source has it) starts with I-
+    here too; a later span's tags overwrite an earlier one's."""
+    tags = ["O"] * len(starts)
     for span in spans:
-        inside = [
-            i for i, token in enumerate(tokens) if span["start"] <= token.start and token.end <= span["end"]
-        ]
-        for position, index in enumerate(inside):
-            opens = position == 0 and span.get("evidence") != ORPHAN
-            tags[index] = ("B-" if opens else "I-") + span["source_label"]
+        inside = tokens_inside(starts, ends, span["start"], span["end"])
+        opens = span.get("evidence") != ORPHAN
+        for index in inside:
+            tags[index] = ("B-" if opens and index == inside.start else "I-") + span["source_label"]
     return tags
 
 
@@ -207,7 +224,7 @@ def stance_row(
     article: dict[str, Any],
     decision: StanceDecision,
     claim: str,
-    scheme: Scheme,
+    code: Codes,
     row_terms: dict[str, str],
     annotated_labels: list[str],
 ) -> dict[str, Any]:
@@ -219,7 +236,7 @@ def stance_row(
         "claim": claim,
         "title": article.get("title"),
         "text": article["text"],
-        "label": codes(scheme).stance[decision.label],
+        "label": code.stance[decision.label],
         **row_terms,
         "annotated_labels": annotated_labels,
     }

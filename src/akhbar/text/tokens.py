@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 import regex
@@ -27,6 +28,9 @@ _TOKEN = regex.compile(
     rf"{_ALNUM}+(?:(?:\p{{Cf}}+|(?<=\p{{Nd}})[.,\u066b\u066c](?=\p{{Nd}})){_ALNUM}+)*"
     r"|[^\s\p{Cf}]"  # anything else visible stands alone
 )
+_SEPARATORS = regex.compile(r"[\s\p{Cf}]*")  # what lies between two tokens (a token starts with neither)
+# A token and the separators after it: the pieces of a text from its first token on, end to end.
+_PIECES = regex.compile(rf"({_TOKEN.pattern})({_SEPARATORS.pattern})")
 
 
 class Token(NamedTuple):
@@ -48,29 +52,35 @@ def tokenize(
 
     Returns the tokens and how many cuts fell inside a token (each such cut splits one token in two).
     """
+    texts, starts, ends, splits = token_columns(text, start, end, cuts)
+    return list(map(Token, texts, starts, ends)), splits
+
+
+def token_columns(
+    text: str, start: int = 0, end: int | None = None, cuts: Iterable[int] = ()
+) -> tuple[list[str], list[int], list[int], int]:
+    """`tokenize` as columns: the tokens' texts, starts and ends, and how many cuts fell inside a token
+    (the release's ner rows are columns: no Token is made for each token)."""
     stop = len(text) if end is None else end
-    inside = sorted({cut for cut in cuts if start < cut < stop})
-    tokens: list[Token] = []
+    # One regex pass gives each token with the separators after it; the offsets are the running sum of
+    # the pieces' lengths from the first token's start: no Python code runs for each token.
+    pieces = list(chain.from_iterable(_PIECES.findall(text, start, stop)))
+    first = _SEPARATORS.match(text, start, stop).end()
+    offsets = list(accumulate(map(len, pieces), initial=first))
+    texts, starts, ends = pieces[::2], offsets[:-1:2], offsets[1::2]
     splits = 0
-    # The tokens come in order: the cuts are walked once, and a token no cut falls inside (nearly all)
-    # costs one comparison.
-    inside.append(stop + 1)
-    following = 0  # the first cut after the previous token's start
-    for match in _TOKEN.finditer(text, start, stop):
-        begin, finish = match.span()
-        while inside[following] <= begin:
-            following += 1
-        if inside[following] >= finish:
-            tokens.append(Token(match.group(), begin, finish))
+    # A cut inside a token (a proclitic before a name) is rare: each cut is looked up by bisection, the
+    # last first so that the positions of the earlier ones stay valid as tokens are split.
+    for cut in sorted({cut for cut in cuts if start < cut < stop}, reverse=True):
+        index = bisect.bisect_right(starts, cut) - 1
+        if index < 0 or cut >= ends[index] or cut == starts[index]:
             continue
-        while inside[following] < finish:
-            cut = inside[following]
-            tokens.append(Token(text[begin:cut], begin, cut))
-            begin = cut
-            splits += 1
-            following += 1
-        tokens.append(Token(text[begin:finish], begin, finish))
-    return tokens, splits
+        head = cut - starts[index]
+        texts[index : index + 1] = [texts[index][:head], texts[index][head:]]
+        starts.insert(index + 1, cut)
+        ends.insert(index, cut)
+        splits += 1
+    return texts, starts, ends, splits
 
 
 def outermost(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
@@ -96,19 +106,22 @@ def spans_to_tags(tokens: Sequence[Token], spans: Sequence[Span]) -> list[str]:
     A token is tagged when it lies inside a span; the first tagged token of a span in this token
     sequence gets B-, the rest I-.
     """
-    starts = [span.start for span in spans]
-    tags: list[str] = []
-    previous: Span | None = None
-    for token in tokens:
-        index = bisect.bisect_right(starts, token.start) - 1
-        span = spans[index] if index >= 0 else None
-        if span is not None and token.end <= span.end:
-            tags.append(("I-" if span is previous else "B-") + span.label)
-            previous = span
-        else:
-            tags.append("O")
-            previous = None
+    starts = [token.start for token in tokens]
+    ends = [token.end for token in tokens]
+    tags = ["O"] * len(tokens)
+    for span in spans:
+        inside = tokens_inside(starts, ends, span.start, span.end)
+        if inside:
+            tags[inside.start] = "B-" + span.label
+            tags[inside.start + 1 : inside.stop] = ["I-" + span.label] * (len(inside) - 1)
     return tags
+
+
+def tokens_inside(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -> range:
+    """The indexes of the tokens (by their starts and ends, in text order: both ascend) that lie wholly
+    inside [start, end): consecutive, found by two bisections, not by a look at every token."""
+    first = bisect.bisect_left(starts, start)
+    return range(first, bisect.bisect_right(ends, end, first))
 
 
 def in_order(spans: Iterable[Span]) -> list[Span]:
