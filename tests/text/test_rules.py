@@ -10,6 +10,9 @@ import pytest
 import reference_rules
 
 from akhbar.text.rules import (
+    _HARAKAT,
+    _NFC_STABLE,
+    _RULE_OF,
     FIXABLE,
     REPAIRS_BY_ID,
     RULES,
@@ -234,6 +237,20 @@ _PIECES = [
     "\u0651\u064e",
     "«",
     CLEAN,
+    # Where NFC may change the text, or cannot: marks alone, in and out of canonical order, after a
+    # suspicious character, characters that compose with the one before, others beyond the Arabic blocks.
+    "\u064b",
+    "\u064e\u0651",
+    "\u0670",
+    "\u0627\u0653",
+    "\u0654",
+    "\u0656",
+    "e\u0301",
+    "\u0301",
+    "\u2000",
+    "\u1100\u1161",
+    "\U0001f600",
+    "\u05b4",
 ]
 
 
@@ -275,3 +292,27 @@ def test_mojibake_is_counted_as_the_whole_regex_counts_it() -> None:
     (found,) = check_text(text)
     assert found.message == f"{wrong!r} at offset 3 (3 occurrences)"
     assert _found(check_text(text)) == _found(reference_rules.check_text(text))
+
+
+def _composes_with_the_one_before() -> set[str]:
+    """Every character NFC may join to the character before it (NFC quick check Maybe): the second of the
+    two a primary composite decomposes to, and the Hangul vowels and trailing consonants."""
+    found = {chr(code) for code in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            first, second = (chr(int(part, 16)) for part in parts)
+            if unicodedata.normalize("NFC", first + second) == chr(code):
+                found.add(second)
+    return found
+
+
+def test_the_characters_the_scan_deems_nfc_are_so_wherever_they_stand() -> None:
+    """check_text asks unicodedata whether a text is NFC only when its scan meets a character outside
+    _NFC_STABLE, the suspicious ones and _HARAKAT, or two marks in a row: the others must be characters
+    NFC keeps as they are and in place (quick check Yes), and none of them but the marks may move."""
+    joins = _composes_with_the_one_before()
+    for char in _NFC_STABLE | set(_RULE_OF) | _HARAKAT:
+        assert unicodedata.is_normalized("NFC", char), f"U+{ord(char):04X}"
+        assert char not in joins, f"U+{ord(char):04X}"
+        assert (unicodedata.combining(char) != 0) == (char in _HARAKAT), f"U+{ord(char):04X}"

@@ -1,13 +1,14 @@
 """Arabic text rules: what real news text contains that a corpus must not keep silently.
 
-(One module of about 360 lines, by intent: the rule table: each rule's pattern, fix and description side
+(One module of about 400 lines, by intent: the rule table: each rule's pattern, fix and description side
 by side.)
 
 Each rule has a stable id, a severity and, where a safe repair exists, a fix. Checking is built for
 throughput: one regular expression finds every suspicious code point and each one it finds is counted
-for its rule, so any text costs a single scan plus an NFC quick check; the two rules that look at runs
-of characters (mojibake, mixed digits) run only when a character they need is present, and then only
-where a run can be (the numbers around Eastern digits, the places a form of mojibake can start), not
+for its rule. The same scan stops where NFC could change the text, so unicodedata's NFC check runs only
+on the few texts where it did (most Arabic text is NFC by its characters alone). The two rules that look
+at runs of characters (mojibake, mixed digits) run only when a character they need is present, and then
+only where a run can be (the numbers around Eastern digits, the places a form of mojibake can start), not
 along the whole text again (tests/text/reference_rules.py keeps the plain version they must match).
 
 Two repairs have no rule (`REPAIRS`): white space at the edges of a text and the residue an outlet's web
@@ -296,13 +297,15 @@ def _mixed_digits(text: str, digits: list[int]) -> TextFinding | None:
 
 def _rule_of_each_suspect() -> dict[str, str]:
     """Which single-character rule each suspicious code point belongs to (or which run rule it wakes)."""
-    every = "".join(map(chr, range(0x10000)))
+    # The rules' patterns run over the suspicious code points alone (each rule's characters are among
+    # them), not over all 65,536 again: a few milliseconds of every start.
+    suspects = "".join(_SUSPECT.findall("".join(map(chr, range(0x10000)))))
     # The rest wake a rule that looks at runs: Latin-1 signs wake mojibake, Eastern digits the digits.
-    owners = dict.fromkeys(_SUSPECT.findall(every), "text-mixed-digits")
-    owners.update(dict.fromkeys(_HINT.findall(every), "text-mojibake"))
+    owners = dict.fromkeys(suspects, "text-mixed-digits")
+    owners.update(dict.fromkeys(_HINT.findall(suspects), "text-mojibake"))
     for rule in RULES:
         if rule.pattern is not None and rule.id != "text-mojibake":
-            owners.update((char, rule.id) for run in rule.pattern.findall(every) for char in run)
+            owners.update((char, rule.id) for run in rule.pattern.findall(suspects) for char in run)
     return owners
 
 
@@ -310,29 +313,73 @@ _RULE_OF = _rule_of_each_suspect()
 _RANK = {rule.id: rank for rank, rule in enumerate(RULES)}
 
 
+def _class(chars: frozenset[str]) -> str:
+    """A regex character class body for `chars`, as ranges of consecutive code points."""
+    codes, body, start = sorted(map(ord, chars)), [], None
+    for index, code in enumerate(codes):
+        start = code if start is None else start
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
+            body.append(f"\\U{start:08x}-\\U{code:08x}")
+            start = None
+    return "".join(body)
+
+
+# The characters NFC leaves alone wherever they stand (canonical combining class 0, quick check Yes) in the
+# blocks Arabic news is written in, the suspicious ones left out; and the marks Arabic text carries
+# (tanween, short vowels, shadda, sukun, superscript alef): NFC leaves one alone too, but two in a row may
+# be out of canonical order. A text of these alone is NFC, so the scan for suspicious characters also tells
+# whether unicodedata must be asked (tests/text/test_rules.py checks both sets against the whole Unicode
+# database: none of them composes with the character before it either).
+_NFC_BLOCKS = ((0x0000, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F), (0x20A0, 0x214F))
+_NFC_STABLE = frozenset(
+    char
+    for first, last in _NFC_BLOCKS
+    for char in map(chr, range(first, last + 1))
+    if not unicodedata.combining(char) and unicodedata.is_normalized("NFC", char) and char not in _RULE_OF
+)
+_HARAKAT = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
+_OTHER = f"[^{_class(_NFC_STABLE)}]"
+# Where the scan stops: at a character outside _NFC_STABLE (a suspicious one, or one NFC may change or
+# move), but at a haraka only when another such character follows it (a haraka among them).
+_SCAN = re.compile(f"{_OTHER}(?:(?<![{_class(_HARAKAT)}])|(?={_OTHER}))")
+
+
+def _in_canonical_order(mark: str, after: str) -> bool:
+    """Whether NFC keeps a haraka and the haraka right after it in place: their canonical classes do not go
+    down (fatha then shadda, the order they are usually typed in). Spares asking unicodedata about the
+    whole text for most pairs of harakat."""
+    return (
+        mark in _HARAKAT and after in _HARAKAT and unicodedata.combining(mark) <= unicodedata.combining(after)
+    )
+
+
 def check_text(text: str) -> Iterator[TextFinding]:
     """Every rule that the text breaks, at most one finding per rule (with its first offset and a count)."""
-    if not unicodedata.is_normalized("NFC", text):
-        normalized = unicodedata.normalize("NFC", text)
-        offset = next(
-            (i for i, (a, b) in enumerate(zip(text, normalized, strict=False)) if a != b),
-            min(len(text), len(normalized)),
-        )
-        yield TextFinding("text-not-nfc", offset, f"text is not NFC (first change near offset {offset})")
-    hit = _SUSPECT.search(text)
-    if hit is None:  # the common case: one scan, and done
+    hit = _SCAN.search(text)
+    if hit is None:  # the common case: one scan, and done (nothing suspicious, and the text is NFC)
         return
     seen: dict[str, list[Any]] = {}  # rule id -> [first char, first offset, count]
     digits: list[int] = []  # the offsets of the Eastern digits, for text-mixed-digits
-    for match in _SUSPECT.finditer(text, hit.start()):
+    nfc_unsure = False
+    for match in _SCAN.finditer(text, hit.start()):
         char = match.group()
-        rule_id = _RULE_OF[char]
+        rule_id = _RULE_OF.get(char)
+        if rule_id is None:  # a character NFC may change, or a mark before another
+            nfc_unsure = nfc_unsure or not _in_canonical_order(char, text[match.end() : match.end() + 1])
+            continue
         if rule_id in seen:
             seen[rule_id][2] += 1
         else:
             seen[rule_id] = [char, match.start(), 1]
         if rule_id == "text-mixed-digits":
             digits.append(match.start())
+    if nfc_unsure and not unicodedata.is_normalized("NFC", text):
+        normalized = unicodedata.normalize("NFC", text)
+        offset = next(
+            (i for i, (a, b) in enumerate(zip(text, normalized, strict=False)) if a != b),
+            min(len(text), len(normalized)),
+        )
+        yield TextFinding("text-not-nfc", offset, f"text is not NFC (first change near offset {offset})")
     for rule_id in sorted(seen, key=_RANK.__getitem__) if len(seen) > 1 else seen:  # in rule order
         if rule_id == "text-mojibake":
             found = _mojibake(text)
