@@ -2,8 +2,9 @@
 in a folder aside (akhbar.release.publish moves them into place with the manifest and documents).
 
 Memory stays flat as the corpus grows: targets, annotations and the split assignment live in a SQLite
-index in the build folder (akhbar.release.index), articles are streamed twice (once for the leakage
-groups, once for the rows) and rows go to Parquet in row groups as they are made.
+index in the build folder (akhbar.release.index), articles are streamed twice by a release (once for the
+leakage groups, once for the rows) and once by verify's rebuild, and rows go to Parquet in row groups as
+they are made.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from akhbar.quality.adjudicate import EntityDecision, StanceDecision, adjudicate
 from akhbar.registry import load_registry
 from akhbar.release.features import features
 from akhbar.release.index import (
+    ArticleIndex,
     Listed,
     Tally,
     batches,
@@ -47,7 +49,16 @@ from akhbar.release.rows import (
     terms,
 )
 from akhbar.release.settings import CONFIGS, SPLITS, Settings
-from akhbar.release.splits import ASSIGNMENT_FILE, SplitReport, assign, leakage, load_kept, write_assignment
+from akhbar.release.splits import (
+    ASSIGNMENT_FILE,
+    SplitReport,
+    assign,
+    batch_keys,
+    leakage,
+    load_kept,
+    unassigned,
+    write_assignment,
+)
 from akhbar.scheme import Scheme, load_scheme
 
 
@@ -86,7 +97,12 @@ def build(
     db = connect(work / "index.sqlite")
     try:
         index_side_tables(db, project, tally)
-        index_articles(db, project, settings, tally)
+        # Verify places no article: its splits are the kept ones, known before an article is read, so its
+        # one pass over the articles indexes them too. The release reads them twice: placing a new article
+        # needs the keys of every other first.
+        index = None if assign_new else ArticleIndex(db, project)
+        if assign_new:
+            index_articles(db, project, settings, tally)
         load_kept(db, project.corpus / "splits")
         split_report = assign(db, version=version, ratios=settings.ratios, assign_new=assign_new)
         write_assignment(db, work / ASSIGNMENT_FILE)
@@ -110,16 +126,25 @@ def build(
             for config in CONFIGS
         }
         stats = RowStats()
-        total = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        # verify counts its articles as it reads them
+        known = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] if index is None else None
         with (
-            tqdm(total=total, unit="article", disable=not progress, desc="release") as bar,
+            tqdm(total=known, unit="article", disable=not progress, desc="release") as bar,
             _no_cycle_collection(),
         ):
             for batch in batches(project):
+                if index is not None:
+                    # near-duplicate bands only group articles to place; the leakage figures read the
+                    # paragraph and window keys
+                    index.add(batch_keys(batch, near=False), tally)
                 _write_batch(
                     db, batch, writers, claims, target_terms, scheme, stats, tally, settings.pair_reason
                 )
                 bar.update(len(batch))
+        if index is not None:
+            index.close()
+            split_report.unassigned = unassigned(db)
+        total = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         for (raw,) in db.execute(
             "SELECT record FROM ann WHERE article_id NOT IN (SELECT id FROM articles) ORDER BY rowid"
         ):

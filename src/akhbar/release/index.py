@@ -126,32 +126,47 @@ def index_side_tables(db: sqlite3.Connection, project: Project, tally: Tally) ->
 
 
 def index_articles(db: sqlite3.Connection, project: Project, settings: Settings, tally: Tally) -> None:
-    """Table `articles` (id; its rowid is the article's number, 0, 1, ... in corpus order), table `keys`
-    (article number, text key: exact duplicate and story) and the numeric leakage keys in bucket files
-    beside the index (release.keys)."""
-    from akhbar.release.keys import KeyBuckets, bucket_count
-
-    db.execute("CREATE TABLE articles (id TEXT PRIMARY KEY)")
-    db.execute("CREATE TABLE keys (article INTEGER, key TEXT)")
-    files = corpus_files(project.articles) if project.articles.is_dir() else []
-    buckets = KeyBuckets(index_folder(db), bucket_count(sum(path.stat().st_size for path in files)))
-    number = 0
+    """Every article into an ArticleIndex, keys computed ahead by `keyed_batches`."""
+    index = ArticleIndex(db, project)
     try:
         for found in keyed_batches(project, near=settings.near_duplicates):
-            db.executemany(
-                "INSERT INTO articles (rowid, id) VALUES (?, ?)",
-                ((number + offset, article_id) for offset, article_id in enumerate(found.ids)),
-            )
-            db.executemany(
-                "INSERT INTO keys VALUES (?, ?)",
-                ((number + offset, key) for offset, keys in enumerate(found.text) for key in keys),
-            )
-            found.numbers["article"] += number
-            buckets.add(found.numbers)
-            tally.synthetic += found.synthetic
-            number += len(found.ids)
+            index.add(found, tally)
     finally:
-        buckets.close()
+        index.close()
+
+
+class ArticleIndex:
+    """Table `articles` (id; its rowid is the article's number, 0, 1, ... in corpus order), table `keys`
+    (article number, text key: exact duplicate and story) and the numeric leakage keys in bucket files
+    beside the index (release.keys), filled batch after batch in corpus order."""
+
+    def __init__(self, db: sqlite3.Connection, project: Project) -> None:
+        from akhbar.release.keys import KeyBuckets, bucket_count
+
+        db.execute("CREATE TABLE articles (id TEXT PRIMARY KEY)")
+        db.execute("CREATE TABLE keys (article INTEGER, key TEXT)")
+        files = corpus_files(project.articles) if project.articles.is_dir() else []
+        self.db = db
+        self.buckets = KeyBuckets(index_folder(db), bucket_count(sum(path.stat().st_size for path in files)))
+        self.count = 0
+
+    def add(self, found: BatchKeys, tally: Tally) -> None:
+        number = self.count
+        self.db.executemany(
+            "INSERT INTO articles (rowid, id) VALUES (?, ?)",
+            ((number + offset, article_id) for offset, article_id in enumerate(found.ids)),
+        )
+        self.db.executemany(
+            "INSERT INTO keys VALUES (?, ?)",
+            ((number + offset, key) for offset, keys in enumerate(found.text) for key in keys),
+        )
+        found.numbers["article"] += number
+        self.buckets.add(found.numbers)
+        tally.synthetic += found.synthetic
+        self.count += len(found.ids)
+
+    def close(self) -> None:
+        self.buckets.close()
 
 
 def index_folder(db: sqlite3.Connection) -> Path:

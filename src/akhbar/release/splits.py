@@ -338,7 +338,8 @@ def assign(
 ) -> SplitReport:
     """Fill table `final(article_id, split, grp, since)` from `articles`, `keys` and `kept`.
 
-    With assign_new False (verify), nothing new is placed: articles the kept assignment lacks are listed.
+    With assign_new False (verify), nothing new is placed and `articles` is not read: `unassigned` lists
+    the articles the kept assignment lacks.
     """
     report = SplitReport(assigned_before=db.execute("SELECT COUNT(*) FROM kept").fetchone()[0])
     report.from_source = db.execute("SELECT COUNT(*) FROM kept WHERE source = 1").fetchone()[0]
@@ -347,12 +348,6 @@ def assign(
     )
     if not assign_new:
         db.execute("INSERT INTO final SELECT * FROM kept")
-        report.unassigned = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM kept) ORDER BY id LIMIT 20"
-            )
-        ]
         report.assigned_now = report.assigned_before
         return report
 
@@ -412,6 +407,16 @@ def assign(
     ).fetchone()[0]
     report.assigned_now = db.execute("SELECT COUNT(*) FROM final").fetchone()[0]
     return report
+
+
+def unassigned(db: sqlite3.Connection) -> list[str]:
+    """Verify mode, once table `articles` is filled: the first articles the kept assignment lacks."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM kept) ORDER BY id LIMIT 20"
+        )
+    ]
 
 
 def write_assignment(db: sqlite3.Connection, path: Path) -> None:
