@@ -199,3 +199,30 @@ def test_push_help_says_what_overlap_and_suggest_write(capsys: pytest.CaptureFix
     assert "--overlap N" in text and "maximum annotations on the server" in text
     assert "--suggest" in text and "uncertainty sampling on the server" in text
     assert "Suggestions are never labels" in text
+
+
+def test_a_name_found_in_one_paragraph_is_suggested_in_the_others_of_its_article_only() -> None:
+    text = "قال سالم إن الوفد وصل.\n\nوأضاف سالم أن الوفد غادر."
+    articles = [
+        {"id": "a1", "text": text, "title": "", "source": "synthetic"},
+        {"id": "a2", "text": "وأضاف سالم أن الوفد غادر.", "title": "", "source": "synthetic"},
+    ]
+
+    class FirstOnly(Tagger):
+        """Tags سالم only where قال stands before it, as a tagger reading one sentence might."""
+
+        def tag_scored(self, sentences: list[list[str]]) -> list[tuple[list[str], float]]:
+            return [
+                (["B-PERS" if i and s[i - 1] == "قال" and t == "سالم" else "O" for i, t in enumerate(s)], 0.5)
+                for s in sentences
+            ]
+
+    suggester = Suggester(SCHEME, entities=FirstOnly({}, []))
+    payloads = suggester.suggest("entities", entity_tasks(articles))
+    found = {
+        key: [(r["value"]["start"], r["value"]["text"]) for r in payload["result"]]
+        for key, payload in payloads.items()
+    }
+    first, second = (found[key] for key in sorted(found, key=str))
+    assert first == [(text.index("سالم"), "سالم"), (text.rindex("سالم"), "سالم")]
+    assert second == []

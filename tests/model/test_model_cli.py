@@ -54,6 +54,24 @@ def test_predict_round_trip(trained: Project, tmp_path: Path) -> None:
     assert out[1] == {"tokens": [], "tags": []}
 
 
+def test_predict_reads_the_file_as_one_text_unless_each_line(trained: Project, tmp_path: Path) -> None:
+    first, second = "قال نادر العلي في بيروت إن وزارة المالية ستفتح مكتبا .", "نادر العلي"
+    both, alone = tmp_path / "both.txt", tmp_path / "alone.txt"
+    both.write_text(f"{first}\n{second}\n", "utf-8")
+    alone.write_text(f"{second}\n", "utf-8")
+
+    def tags(*args: str) -> list[list[str]]:
+        done = run(trained, "model", "predict", *args)
+        assert done.returncode == 0, done.stderr
+        return [json.loads(line)["tags"] for line in done.stdout.splitlines()]
+
+    one_text = tags(str(both))
+    assert one_text[0][1:3] == ["B-PERS", "I-PERS"]
+    assert one_text[1] == ["B-PERS", "I-PERS"]  # as in the first line
+    each_line = tags(str(both), "--each-line")
+    assert each_line[1] == tags(str(alone))[0]  # each line as if it were alone in its file
+
+
 @pytest.mark.parametrize(
     ("content", "where"),
     [

@@ -45,9 +45,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="tag the sentences of a file, one JSON line per sentence",
         description="FILE: UTF-8, one sentence per line, tokens separated by single spaces. Writes one "
         'JSON line per input line to standard output: {"tokens": [...], "tags": [...]}, the tokens as '
-        "given and one IOB2 tag of the scheme per token.",
+        "given and one IOB2 tag of the scheme per token. The lines are read as one text: a name tagged "
+        "in one line is tagged alike where the same words stand untagged in another (--each-line: each "
+        "line alone).",
     )
     predict.add_argument("file", type=Path, metavar="FILE")
+    predict.add_argument(
+        "--each-line", action="store_true", help="tag each line alone, not as part of one text"
+    )
     predict.set_defaults(run=run_predict)
     evaluate = commands.add_parser(
         "evaluate",
@@ -85,13 +90,17 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     from akhbar.model import entities
+    from akhbar.model.consistency import consistent
     from akhbar.model.sentences import read_sentences
 
     project = find_project()
     sentences = read_sentences(args.file)  # all of it first: a bad line stops before any output
     model = entities.load(project)
+    tagged = model.tag(sentences)
+    if not args.each_line:
+        tagged = consistent(sentences, tagged)
     out = sys.stdout
-    for tokens, tags in zip(sentences, model.tag(sentences), strict=True):
+    for tokens, tags in zip(sentences, tagged, strict=True):
         out.write(json.dumps({"tokens": tokens, "tags": tags}, ensure_ascii=False) + "\n")
     return 0
 

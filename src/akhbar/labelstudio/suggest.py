@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from akhbar.errors import UsageError
 from akhbar.labelstudio.config import STANCE_FROM, TEXT_TO
 from akhbar.labelstudio.tasks import Key, describe, entity_region, span_problem, task_key
+from akhbar.model.consistency import consistent_by
 from akhbar.paths import Project
 from akhbar.scheme import Scheme
 from akhbar.text.tokens import Token, tokenize
@@ -93,12 +94,13 @@ class Suggester:
             for tokens in paragraph_tokens(data["text"]):
                 sentences.append(tokens)
                 owner.append(index)
-        tagged = (
-            model.tag_scored([[token.text for token in tokens] for tokens in sentences]) if sentences else []
-        )
+        words = [[token.text for token in tokens] for tokens in sentences]
+        scored = model.tag_scored(words) if sentences else []
+        # names made consistent within each article; the score stays the tagger's own
+        tagged = consistent_by(list(owner), words, [tags for tags, _ in scored])
         spans: list[list[dict[str, Any]]] = [[] for _ in keyed]
         scores: list[float] = [1.0 for _ in keyed]  # an article with no token: nothing to doubt
-        for tokens, (tags, score), index in zip(sentences, tagged, owner, strict=True):
+        for tokens, tags, (_, score), index in zip(sentences, tagged, scored, owner, strict=True):
             text = keyed[index][1]["text"]
             spans[index] += tags_to_spans(text, tokens, tags)
             scores[index] = min(scores[index], float(score))

@@ -15,6 +15,7 @@ from typing import Any
 from akhbar.commit import Transaction, project_lock
 from akhbar.errors import UsageError
 from akhbar.model import data, entities, evaluate, stance
+from akhbar.model.consistency import consistent_by
 from akhbar.paths import Project
 from akhbar.scheme import load_scheme
 
@@ -34,7 +35,9 @@ def measure(project: Project) -> dict[str, Any]:
                 "run `akhbar model train`"
             )
     ner_test = data.ner_rows(project, "test", scheme)
-    predicted = tagger.tag([row.tokens for row in ner_test])
+    sentences = [row.tokens for row in ner_test]
+    documents: list[str | int] = [row.article_id or index for index, row in enumerate(ner_test)]
+    predicted = consistent_by(documents, sentences, tagger.tag(sentences))
     stance_test = data.stance_rows(project, "test", scheme)
     stance_predicted = [
         label for label, _ in stance_model.predict([(r.claim, r.article) for r in stance_test])
@@ -44,7 +47,8 @@ def measure(project: Project) -> dict[str, Any]:
         "split": "test",
         "entities": {
             "model": tagger.version,
-            "kind": "BiLSTM-CRF with character CNN and word2vec vectors (jax, CPU)",
+            "kind": "BiLSTM-CRF with character CNN and word2vec vectors (jax, CPU), names made consistent "
+            "within each article",
             "training_data": tagger.card.training_data,
             "seed": tagger.card.seed,
             "hyperparameters": tagger.card.hyperparameters,

@@ -43,6 +43,7 @@ class NerRow:
     tags: list[str]  # IOB2 of the scheme
     annotated: frozenset[str]
     source_tags: list[str]  # the source's own IOB2 (ANERcorp: PERS/LOC/ORG/MISC), or empty
+    article_id: str = ""  # the article the row is a paragraph of (empty: the row stands alone)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def ner_rows(project: Project, split: str, scheme: Scheme | None = None) -> list
             tags=[names[code] for code in row["ner_tags"]],
             annotated=frozenset(row["annotated_labels"] or ()),
             source_tags=list(row["source_tags"] or ()),
+            article_id=row["article_id"],
         )
         for row in _table(project, "ner", split)
     ]
