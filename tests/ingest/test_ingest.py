@@ -247,6 +247,13 @@ def test_progress_is_shown_when_asked(
     assert "ingest: " in capsys.readouterr().err
 
 
+def _interruptible() -> None:
+    """In the child: SIGINT back to its default. A shell starts a background job with SIGINT ignored (CI may
+    run the suite so), a program started so keeps ignoring it (Python then installs no KeyboardInterrupt),
+    and this test plays the user's Ctrl-C on a command in the foreground."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _ingest_from_fifo(
     project: Project, tmp_path: Path, lines: list[bytes], stop: signal.Signals
 ) -> tuple[int, str]:
@@ -269,6 +276,7 @@ def _ingest_from_fifo(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     with fifo.open("wb") as feed:
         feed.writelines(lines)
@@ -282,8 +290,8 @@ def _ingest_from_fifo(
         try:
             _, stderr = process.communicate(timeout=60)
         except subprocess.TimeoutExpired:
-            # Seen once in CI (SIGINT, not reproduced in 20 runs since): say what the process was doing
-            # with its signals and where it waited, and leave no process behind for later tests.
+            # Say what the process did with its signals and where it waited, and leave no process behind
+            # for later tests (its open pipes would fail the next test).
             status = Path(f"/proc/{process.pid}/status").read_text()
             signals = [line for line in status.splitlines() if line.startswith(("State", "Threads", "Sig"))]
             waiting = Path(f"/proc/{process.pid}/wchan").read_text()
